@@ -1,0 +1,57 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Portal.Core.Audit;
+using Portal.Core.Teams;
+
+namespace Portal.Core.Data;
+
+/// <summary>
+/// The one context for every provider. Provider-specific parts (migrations, the development
+/// identity provider's tables) are plugged in by Portal.Infrastructure through the options.
+/// </summary>
+public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
+{
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
+    public DbSet<GlobalRoleAssignment> GlobalRoleAssignments => Set<GlobalRoleAssignment>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name: readable in SQL and safe when members are reordered.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        // SQLite keeps DateTimeOffset as text, which it cannot order or compare; a sortable number can.
+        if (Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite")
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToBinaryConverter>();
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        GuardAppendOnly();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        GuardAppendOnly();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void GuardAppendOnly()
+    {
+        foreach (var entry in ChangeTracker.Entries<AuditEvent>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+                throw new InvalidOperationException("Audit events are append-only.");
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Common;
+using Portal.Core.Data;
+
+namespace Portal.Core.Teams;
+
+public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    /// <summary>The caller's current roles, or null when the user is unknown or disabled.</summary>
+    public async Task<CallerAccess?> ForUserAsync(Guid userId, Actor actor, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.IsDisabled }).SingleOrDefaultAsync(ct);
+        if (user is null || user.IsDisabled)
+            return null;
+
+        var memberships = await db.TeamMemberships.AsNoTracking()
+            .Where(m => m.UserId == userId)
+            .Select(m => new { m.TeamId, m.Team!.Slug, m.Team.Name, m.Role })
+            .ToListAsync(ct);
+        var globals = await db.GlobalRoleAssignments.AsNoTracking()
+            .Where(g => g.UserId == userId).Select(g => g.Role).ToListAsync(ct);
+
+        var teams = memberships
+            .GroupBy(m => m.Slug)
+            .ToDictionary(g => g.Key, g => new TeamAccess(g.First().TeamId, g.Key, g.First().Name, g.Max(m => m.Role)));
+        return new CallerAccess(actor, globals.ToHashSet(), teams);
+    }
+
+    /// <summary>A service principal holds exactly the team and role its token was issued for.</summary>
+    public static CallerAccess ForToken(ApiTokenPrincipal token, Actor actor) =>
+        new(actor, new HashSet<GlobalRole>(), new Dictionary<string, TeamAccess>
+        {
+            [token.TeamSlug] = new(token.TeamId, token.TeamSlug, token.TeamName, token.Role),
+        });
+
+    public async Task<string?> SecurityStampAsync(Guid userId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Users.AsNoTracking()
+            .Where(u => u.Id == userId && !u.IsDisabled)
+            .Select(u => u.SecurityStamp)
+            .SingleOrDefaultAsync(ct);
+    }
+}

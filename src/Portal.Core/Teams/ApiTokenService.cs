@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Audit;
+using Portal.Core.Common;
+using Portal.Core.Data;
+
+namespace Portal.Core.Teams;
+
+public sealed record ApiTokenView(Guid Id, string Name, TeamRole Role, string Prefix, string CreatedBy, DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt)
+{
+    public string StatusAt(DateTimeOffset now) => RevokedAt is not null ? "Revoked" : ExpiresAt <= now ? "Expired" : "Active";
+}
+
+/// <summary>The token text, returned once at creation and never again.</summary>
+public sealed record IssuedApiToken(ApiTokenView Token, string Secret);
+
+public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role);
+
+public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+{
+    public const string TokenPrefix = "ptk_";
+    public const int MaxLifetimeDays = 365;
+
+    public async Task<Result<IReadOnlyList<ApiTokenView>>> ListAsync(CallerAccess caller, string slug, CancellationToken ct = default)
+    {
+        if (!caller.CanView(slug))
+            return TeamErrors.NotFound(slug);
+        if (!caller.CanManageTeam(slug) && !caller.IsAuditor)
+            return TeamErrors.Forbidden("see API tokens");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var tokens = await db.ApiTokens.AsNoTracking()
+            .Where(t => t.Team!.Slug == slug)
+            .OrderByDescending(t => t.CreatedAt)
+            .Select(t => new ApiTokenView(t.Id, t.Name, t.Role, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt))
+            .ToListAsync(ct);
+        return Result<IReadOnlyList<ApiTokenView>>.From(tokens);
+    }
+
+    public async Task<Result<IssuedApiToken>> CreateAsync(CallerAccess caller, string slug, string name, TeamRole role, int lifetimeDays, CancellationToken ct = default)
+    {
+        if (!caller.CanView(slug))
+            return TeamErrors.NotFound(slug);
+        if (!caller.CanManageTeam(slug))
+            return TeamErrors.Forbidden("create API tokens");
+        var fields = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(name) || name.Length > ApiToken.MaxNameLength)
+            fields["name"] = [$"A name is required and may have at most {ApiToken.MaxNameLength} characters."];
+        // A pipeline never administers a team: TeamAdmin stays with people.
+        if (!Enum.IsDefined(role) || role == TeamRole.TeamAdmin)
+            fields["role"] = ["A token may be Viewer, Contributor or Approver."];
+        if (lifetimeDays is < 1 or > MaxLifetimeDays)
+            fields["lifetimeDays"] = [$"The lifetime must be between 1 and {MaxLifetimeDays} days."];
+        if (fields.Count > 0)
+            return Error.Validation("token.invalid", "The token request has invalid fields.", fields);
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var team = await db.Teams.SingleOrDefaultAsync(t => t.Slug == slug, ct);
+        if (team is null)
+            return TeamErrors.NotFound(slug);
+        var secret = TokenPrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var now = clock.GetUtcNow();
+        var token = new ApiToken
+        {
+            TeamId = team.Id, Name = name.Trim(), Role = role, SecretHash = Hash(secret), Prefix = secret[..12],
+            CreatedByUserId = caller.Actor.UserId ?? Guid.Empty, CreatedByName = caller.Actor.Name,
+            CreatedAt = now, ExpiresAt = now.AddDays(lifetimeDays),
+        };
+        db.ApiTokens.Add(token);
+        db.Record(caller.Actor, now, "token.created", "api-token", token.Id.ToString(), team.Id,
+            after: new { token.Name, token.Role, token.Prefix, token.ExpiresAt });
+        await db.SaveChangesAsync(ct);
+        return new IssuedApiToken(new ApiTokenView(token.Id, token.Name, role, token.Prefix, token.CreatedByName, now, token.ExpiresAt, null), secret);
+    }
+
+    public async Task<Result> RevokeAsync(CallerAccess caller, string slug, Guid tokenId, CancellationToken ct = default)
+    {
+        if (!caller.CanView(slug))
+            return TeamErrors.NotFound(slug);
+        if (!caller.CanManageTeam(slug))
+            return TeamErrors.Forbidden("revoke API tokens");
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.Team!.Slug == slug, ct);
+        if (token is null)
+            return TeamErrors.TokenNotFound;
+        if (token.RevokedAt is not null)
+            return Result.Ok();
+        var now = clock.GetUtcNow();
+        token.RevokedAt = now;
+        db.Record(caller.Actor, now, "token.revoked", "api-token", token.Id.ToString(), token.TeamId,
+            before: new { token.Name, token.Role, token.Prefix }, after: new { RevokedAt = now });
+        await db.SaveChangesAsync(ct);
+        return Result.Ok();
+    }
+
+    /// <summary>Checks a presented bearer token; the reason for a refusal is told apart for the caller's sake.</summary>
+    public async Task<Result<ApiTokenPrincipal>> AuthenticateAsync(string presented, CancellationToken ct = default)
+    {
+        if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 200)
+            return new Error("token.invalid", "The bearer token is not a portal API token.", ErrorKind.Unauthorized);
+        var hash = Hash(presented);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var token = await db.ApiTokens.AsNoTracking().Include(t => t.Team).SingleOrDefaultAsync(t => t.SecretHash == hash, ct);
+        if (token is null)
+            return new Error("token.invalid", "The bearer token is not known.", ErrorKind.Unauthorized);
+        if (token.RevokedAt is not null)
+            return new Error("token.revoked", "The bearer token has been revoked.", ErrorKind.Unauthorized);
+        if (token.ExpiresAt <= clock.GetUtcNow())
+            return new Error("token.expired", "The bearer token has expired.", ErrorKind.Unauthorized);
+        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role);
+    }
+
+    internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+}

@@ -1,0 +1,24 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal.Infrastructure.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    PostgreSql,
+    SqlServer,
+}
+
+/// <summary>Configuration section <c>Database</c>.</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    [Required(ErrorMessage = "Database:ConnectionString is required.")]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Apply pending migrations at start-up (the embedded default); production may run them from a pipeline.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
