@@ -38,6 +38,23 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         return Result<IReadOnlyList<ApiTokenView>>.From(tokens);
     }
 
+    /// <summary>Active tokens that lapse soon in the teams the caller administers: renewals wait for them.</summary>
+    public async Task<IReadOnlyList<(string TeamSlug, ApiTokenView Token)>> ExpiringSoonAsync(CallerAccess caller, TimeSpan within, CancellationToken ct = default)
+    {
+        var slugs = caller.Teams.Keys.Where(caller.CanManageTeam).ToList();
+        if (slugs.Count == 0)
+            return [];
+        var now = clock.GetUtcNow();
+        var horizon = now + within;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.ApiTokens.AsNoTracking()
+            .Where(t => slugs.Contains(t.Team!.Slug) && t.RevokedAt == null && t.ExpiresAt > now && t.ExpiresAt <= horizon)
+            .OrderBy(t => t.ExpiresAt)
+            .Select(t => new { t.Team!.Slug, View = new ApiTokenView(t.Id, t.Name, t.Role, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt) })
+            .ToListAsync(ct);
+        return rows.Select(r => (r.Slug, r.View)).ToList();
+    }
+
     public async Task<Result<IssuedApiToken>> CreateAsync(CallerAccess caller, string slug, string name, TeamRole role, int lifetimeDays, CancellationToken ct = default)
     {
         if (!caller.CanView(slug))

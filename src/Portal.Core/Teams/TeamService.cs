@@ -9,6 +9,8 @@ public sealed record TeamSummary(Guid Id, string Slug, string Name, string Descr
 
 public sealed record ActivityItem(long Sequence, DateTimeOffset OccurredAt, string ActorName, string Action, string SubjectType, string SubjectId);
 
+public sealed record TeamActivityItem(string TeamSlug, string TeamName, ActivityItem Item);
+
 public sealed record TeamWorkspace(TeamSummary Team, int MemberCount, int ActiveTokenCount, IReadOnlyList<ActivityItem> RecentActivity);
 
 public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
@@ -25,6 +27,24 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         }
         var teams = await query.OrderBy(t => t.Name).ToListAsync(ct);
         return teams.Select(t => new TeamSummary(t.Id, t.Slug, t.Name, t.Description, caller.RoleIn(t.Slug))).ToList();
+    }
+
+    /// <summary>Recent changes in the teams the caller works in (all teams for Auditors and PlatformAdmins).</summary>
+    public async Task<IReadOnlyList<TeamActivityItem>> RecentActivityAsync(CallerAccess caller, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var events = db.AuditEvents.AsNoTracking().Where(e => e.TeamId != null);
+        if (!caller.IsAuditor && !caller.IsPlatformAdmin)
+        {
+            var ids = caller.Teams.Values.Select(t => t.TeamId).ToList();
+            events = events.Where(e => ids.Contains(e.TeamId!.Value));
+        }
+        return await events
+            .OrderByDescending(e => e.Sequence)
+            .Take(Math.Clamp(take, 1, 100))
+            .Join(db.Teams, e => e.TeamId, t => t.Id, (e, t) => new TeamActivityItem(t.Slug, t.Name,
+                new ActivityItem(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.SubjectType, e.SubjectId)))
+            .ToListAsync(ct);
     }
 
     public async Task<Result<TeamWorkspace>> GetWorkspaceAsync(CallerAccess caller, string slug, CancellationToken ct = default)

@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Portal.Web.Hosting;
+using Scalar.AspNetCore;
+
+namespace Portal.Web.Api;
+
+public static class ApiSetup
+{
+    public static void AddPortalApi(this IServiceCollection services, PortalSettings settings)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            // Every problem carries a stable code and the correlation id people quote to support.
+            ctx.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeForStatus(ctx.ProblemDetails.Status));
+            ctx.ProblemDetails.Extensions["correlationId"] = ctx.HttpContext.TraceIdentifier;
+            ctx.ProblemDetails.Extensions.Remove("traceId");
+            if (ctx.ProblemDetails.Status >= 500)
+                ctx.ProblemDetails.Detail = null;
+        });
+        services.AddOpenApi("v1", o =>
+        {
+            o.AddDocumentTransformer((doc, _, _) =>
+            {
+                doc.Info = new OpenApiInfo
+                {
+                    Title = "AI Asset Portal API",
+                    Version = "v1",
+                    Description = "Register, govern and audit models, datasets and prompt templates. " +
+                        "Authenticate with a team API token: 'Authorization: Bearer ptk_...'. Errors are RFC 7807 problem details with a stable 'code'.",
+                };
+                doc.Components ??= new OpenApiComponents();
+                doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                doc.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "A team API token created on the team's Members page.",
+                };
+                doc.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", doc)] = [] }];
+                return Task.CompletedTask;
+            });
+        });
+        services.AddCors(o => o.AddDefaultPolicy(p =>
+        {
+            if (settings.Security.CorsOrigins.Length > 0)
+                p.WithOrigins(settings.Security.CorsOrigins).AllowAnyHeader().AllowAnyMethod();
+        }));
+        services.Configure<FormOptions>(o => o.ValueLengthLimit = 64 * 1024);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+    }
+
+    public static void MapPortalApi(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<PortalSettings>();
+        var api = app.MapGroup("/api/v1")
+            .RequireAuthorization()
+            .RequireRateLimiting("api")
+            .DisableAntiforgery()
+            .AddEndpointFilter(new JsonBodyLimitFilter(settings.Security.MaxJsonBodyBytes))
+            .WithMetadata(new RequestSizeLimitMetadata(settings.Security.MaxJsonBodyBytes));
+        api.MapTeamEndpoints();
+
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", o => o
+            .WithTitle("AI Asset Portal API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+    }
+
+    private sealed class RequestSizeLimitMetadata(long limit) : IRequestSizeLimitMetadata
+    {
+        public long? MaxRequestBodySize => limit;
+    }
+
+    /// <summary>Refuses a declared-oversized JSON body before any of it is read.</summary>
+    private sealed class JsonBodyLimitFilter(long limit) : IEndpointFilter
+    {
+        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+        {
+            if (context.HttpContext.Request.ContentLength > limit)
+            {
+                return ValueTask.FromResult<object?>(Results.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = $"The request body is larger than {limit} bytes.",
+                    Extensions = { ["code"] = "request.too-large" },
+                }));
+            }
+            return next(context);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Portal.Core.Teams;
+
+namespace Portal.Web.Auth;
+
+/// <summary>
+/// The signed-in person as seen by a page in a Blazor circuit. Roles are re-read at every call, so
+/// a page never acts on a role that was revoked after it opened.
+/// </summary>
+public sealed class PageCaller(AuthenticationStateProvider authState, CallerResolver resolver, IHttpContextAccessor http)
+{
+    // The circuit outlives its first request: keep the address that opened it for the audit trail.
+    private readonly string? _clientAddress = http.HttpContext?.Connection.RemoteIpAddress?.ToString();
+
+    public async Task<CallerAccess> GetAsync(CancellationToken ct = default)
+    {
+        var state = await authState.GetAuthenticationStateAsync();
+        return await resolver.ResolveAsync(state.User, _clientAddress, "ui-" + Guid.NewGuid().ToString("N")[..16], ct);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MudBlazor.Services;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Portal.Core.Data;
+using Portal.Core.Teams;
+using Portal.Infrastructure.Data;
+using Portal.Web.Api;
+using Portal.Web.Auth;
+using Portal.Web.Components;
+using Portal.Web.DevIdentity;
+using Portal.Web.Jobs;
+using Portal.Web.Security;
+using Serilog;
+
+namespace Portal.Web.Hosting;
+
+public static class PortalHost
+{
+    public static void AddPortal(this WebApplicationBuilder builder)
+    {
+        var settings = PortalSettings.Load(builder.Configuration, builder.Environment);
+        var services = builder.Services;
+        services.AddSingleton(settings);
+
+        services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext());
+        AddTelemetry(services, settings.Telemetry);
+
+        services.AddDbContextFactory<PortalDbContext>(o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
+        services.AddDataProtection().SetApplicationName("ai-asset-portal");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IDbContextFactory<PortalDbContext>>((o, dbFactory) => o.XmlRepository = new DatabaseXmlRepository(dbFactory));
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(GroupMapping.Parse(settings.Sso.GroupMappings.ToDictionary(k => k.Key, v => v.Value)).Value);
+        services.AddScoped<AccessService>();
+        services.AddScoped<SignInService>();
+        services.AddScoped<TeamService>();
+        services.AddScoped<MembershipService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<PageCaller>();
+        services.AddHttpContextAccessor();
+
+        services.AddPortalAuthentication(settings, builder.Environment);
+        if (settings.Sso.Mode == SsoMode.Embedded)
+            services.AddDevIdentityProvider(settings);
+        services.AddPortalJobs(settings);
+
+        services.AddRazorComponents()
+            .AddInteractiveServerComponents(o =>
+            {
+                o.DetailedErrors = builder.Environment.IsDevelopment();
+                o.DisconnectedCircuitMaxRetained = 100;
+                o.DisconnectedCircuitRetentionPeriod = TimeSpan.FromMinutes(3);
+                o.MaxBufferedUnacknowledgedRenderBatches = 10;
+                o.JSInteropDefaultCallTimeout = TimeSpan.FromSeconds(30);
+            })
+            .AddHubOptions(o =>
+            {
+                o.MaximumReceiveMessageSize = 64 * 1024;
+                o.MaximumParallelInvocationsPerClient = 1;
+                o.ClientTimeoutInterval = TimeSpan.FromSeconds(60);
+                o.HandshakeTimeout = TimeSpan.FromSeconds(15);
+            });
+        services.AddMudServices();
+
+        services.AddPortalApi(settings);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy("api", ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : ctx.Connection.RemoteIpAddress?.ToString() ?? "anon",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }));
+        });
+    }
+
+    public static async Task UsePortalAsync(this WebApplication app)
+    {
+        var settings = app.Services.GetRequiredService<PortalSettings>();
+        if (settings.Database.MigrateOnStart)
+        {
+            await DatabaseMigrator.MigrateAsync(app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>(), settings.Database,
+                app.Logger, app.Lifetime.ApplicationStopping);
+        }
+        if (settings.Sso.Mode == SsoMode.Embedded)
+            await DevIdentityProvider.RegisterPortalClientAsync(app.Services, settings, app.Lifetime.ApplicationStopping);
+        if (settings.Portal.SeedDemoData)
+            await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
+        JobsSetup.RegisterRecurringJobs(app.Services);
+
+        app.UseForwardedHeaders();
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseSerilogRequestLogging();
+        var formActions = settings.Sso.Mode == SsoMode.External && Uri.TryCreate(settings.Sso.Authority, UriKind.Absolute, out var authority)
+            ? authority.GetLeftPart(UriPartial.Authority)
+            : "";
+        app.UseMiddleware<SecurityHeadersMiddleware>(formActions);
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            ExceptionHandlingPath = "/status/500",
+            CreateScopeForErrors = true,
+        });
+        if (!app.Environment.IsDevelopment())
+            app.UseHsts();
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui => ui.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        if (settings.Sso.Mode == SsoMode.Embedded)
+            app.MapDevIdentityEndpoints();
+        app.MapAccountEndpoints();
+        app.MapPortalApi();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapJobsDashboard();
+    }
+
+    private static void AddTelemetry(IServiceCollection services, TelemetryOptions telemetry)
+    {
+        if (string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint))
+            return;
+        var endpoint = new Uri(telemetry.OtlpEndpoint);
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("ai-asset-portal"))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource("Portal")
+                .AddOtlpExporter(o => o.Endpoint = endpoint))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentationIfAvailable()
+                .AddOtlpExporter(o => o.Endpoint = endpoint));
+    }
+
+    private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder builder) =>
+        builder.AddMeter("System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+}
+
+public sealed class DatabaseHealthCheck(IDbContextFactory<PortalDbContext> dbFactory) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Database.CanConnectAsync(ct)
+            ? HealthCheckResult.Healthy()
+            : HealthCheckResult.Unhealthy("The database is not reachable.");
+    }
+}

@@ -1,0 +1,114 @@
+using Portal.Infrastructure.Data;
+
+namespace Portal.Web.Hosting;
+
+/// <summary>A setting that stops start-up; the message names the key.</summary>
+public sealed class PortalConfigurationException(string message) : Exception(message);
+
+public enum SsoMode
+{
+    /// <summary>The built-in development identity provider (OpenIddict) with demo users. Never in Production.</summary>
+    Embedded,
+    /// <summary>A corporate IdP (Entra ID, Okta, Keycloak...) reached by its authority URL.</summary>
+    External,
+}
+
+/// <summary>Configuration section <c>Portal</c>.</summary>
+public sealed class PortalOptions
+{
+    /// <summary>The URL people use to reach the portal; OIDC redirect URIs are built from it.</summary>
+    public string PublicUrl { get; set; } = "http://localhost:5080";
+    /// <summary>Seed the demo teams (Marketing, Finance) on an empty database.</summary>
+    public bool SeedDemoData { get; set; }
+}
+
+/// <summary>Configuration section <c>Sso</c>.</summary>
+public sealed class SsoOptions
+{
+    public SsoMode Mode { get; set; } = SsoMode.Embedded;
+    public string? Authority { get; set; }
+    public string? ClientId { get; set; }
+    public string? ClientSecret { get; set; }
+    public string[] Scopes { get; set; } = ["openid", "profile", "email", "groups"];
+    /// <summary>The ID-token claim that carries group names (Entra ID: groups; Okta: groups; Keycloak: groups).</summary>
+    public string GroupsClaim { get; set; } = "groups";
+    /// <summary>IdP group to role grants, e.g. "mkt-contributors": ["marketing:Contributor"].</summary>
+    public Dictionary<string, string[]> GroupMappings { get; set; } = [];
+}
+
+/// <summary>Configuration section <c>Security</c>.</summary>
+public sealed class SecurityOptions
+{
+    /// <summary>Origins allowed to call the API from a browser; empty keeps CORS closed.</summary>
+    public string[] CorsOrigins { get; set; } = [];
+    /// <summary>Largest JSON request body the API accepts, in bytes.</summary>
+    public long MaxJsonBodyBytes { get; set; } = 1024 * 1024;
+}
+
+/// <summary>Configuration section <c>Telemetry</c>.</summary>
+public sealed class TelemetryOptions
+{
+    /// <summary>OTLP endpoint (http://collector:4317); traces and metrics are off while empty.</summary>
+    public string? OtlpEndpoint { get; set; }
+}
+
+public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, DatabaseOptions Database, SecurityOptions Security, TelemetryOptions Telemetry)
+{
+    /// <summary>Binds and checks every setting start-up depends on; each problem names its key.</summary>
+    public static PortalSettings Load(IConfiguration config, IHostEnvironment env)
+    {
+        var problems = new List<string>();
+        var database = new DatabaseOptions();
+        var providerText = config["Database:Provider"] ?? nameof(DatabaseProvider.Sqlite);
+        if (Enum.TryParse<DatabaseProvider>(providerText, ignoreCase: true, out var provider) && Enum.IsDefined(provider))
+            database.Provider = provider;
+        else
+            problems.Add($"Database:Provider '{providerText}' is not supported: use Sqlite, PostgreSql or SqlServer.");
+        database.ConnectionString = config["Database:ConnectionString"] ?? "";
+        if (string.IsNullOrWhiteSpace(database.ConnectionString))
+            problems.Add("Database:ConnectionString is required.");
+        database.MigrateOnStart = config.GetValue("Database:MigrateOnStart", true);
+
+        var portal = config.GetSection("Portal").Get<PortalOptions>() ?? new PortalOptions();
+        if (!Uri.TryCreate(portal.PublicUrl, UriKind.Absolute, out _))
+            problems.Add($"Portal:PublicUrl '{portal.PublicUrl}' must be an absolute URL such as https://portal.example.com.");
+
+        var ssoSection = config.GetSection("Sso");
+        var sso = new SsoOptions
+        {
+            Authority = ssoSection["Authority"],
+            ClientId = ssoSection["ClientId"],
+            ClientSecret = ssoSection["ClientSecret"],
+            GroupsClaim = ssoSection["GroupsClaim"] ?? "groups",
+            GroupMappings = ssoSection.GetSection("GroupMappings").Get<Dictionary<string, string[]>>() ?? [],
+        };
+        if (ssoSection.GetSection("Scopes").Get<string[]>() is { Length: > 0 } scopes)
+            sso.Scopes = scopes;
+        var modeText = config["Sso:Mode"] ?? nameof(SsoMode.Embedded);
+        if (!Enum.TryParse<SsoMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
+            problems.Add($"Sso:Mode '{modeText}' is not supported: use Embedded or External.");
+        sso.Mode = mode;
+        if (sso.Mode == SsoMode.Embedded && env.IsProduction())
+            problems.Add("Sso:Mode is Embedded, but the development identity provider must never run in Production: set Sso:Mode to External and Sso:Authority to your IdP.");
+        if (sso.Mode == SsoMode.External)
+        {
+            if (!Uri.TryCreate(sso.Authority, UriKind.Absolute, out var authority))
+                problems.Add("Sso:Authority is required when Sso:Mode is External: the issuer URL of your IdP, e.g. https://login.microsoftonline.com/{tenant}/v2.0.");
+            else if (authority.Scheme != Uri.UriSchemeHttps && !env.IsDevelopment())
+                problems.Add("Sso:Authority must use https outside Development.");
+            if (string.IsNullOrWhiteSpace(sso.ClientId))
+                problems.Add("Sso:ClientId is required when Sso:Mode is External.");
+            if (string.IsNullOrWhiteSpace(sso.ClientSecret))
+                problems.Add("Sso:ClientSecret is required when Sso:Mode is External.");
+        }
+        var mapping = global::Portal.Core.Teams.GroupMapping.Parse(sso.GroupMappings.ToDictionary(k => k.Key, v => v.Value));
+        if (!mapping.IsSuccess)
+            problems.Add(mapping.Error!.Message);
+
+        var security = config.GetSection("Security").Get<SecurityOptions>() ?? new SecurityOptions();
+        var telemetry = config.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
+        if (problems.Count > 0)
+            throw new PortalConfigurationException(string.Join(" ", problems));
+        return new PortalSettings(portal, sso, database, security, telemetry);
+    }
+}

@@ -1,0 +1,54 @@
+using Hangfire;
+using Hangfire.Dashboard;
+using Portal.Core.Teams;
+using Portal.Infrastructure.Jobs;
+using Portal.Web.Auth;
+using Portal.Web.Hosting;
+
+namespace Portal.Web.Jobs;
+
+public static class JobsSetup
+{
+    public static void AddPortalJobs(this IServiceCollection services, PortalSettings settings)
+    {
+        services.AddHangfire(c => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UsePortalStorage(settings.Database));
+        services.AddHangfireServer(o =>
+        {
+            // Two cores here and in small deployments: a few workers keep page latency steady.
+            o.WorkerCount = Math.Max(2, Environment.ProcessorCount);
+            o.ServerName = $"portal:{Environment.MachineName}:{Environment.ProcessId}";
+        });
+        services.AddTransient<RecordExpiredApiTokensJob>();
+    }
+
+    /// <summary>Recurring schedules are registered at every start; durable intent stays in the portal's tables.</summary>
+    public static void RegisterRecurringJobs(IServiceProvider services)
+    {
+        var recurring = services.GetRequiredService<IRecurringJobManager>();
+        recurring.AddOrUpdate<RecordExpiredApiTokensJob>(RecordExpiredApiTokensJob.Id, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+    }
+
+    public static void MapJobsDashboard(this WebApplication app) =>
+        app.MapHangfireDashboard("/jobs", new DashboardOptions
+        {
+            Authorization = [],
+            AsyncAuthorization = [new PlatformAdminDashboardFilter()],
+            DisplayStorageConnectionString = false,
+            AppPath = "/",
+            DashboardTitle = "Portal jobs",
+        }).RequireAuthorization(TeamPolicies.PlatformAdmin);
+
+    private sealed class PlatformAdminDashboardFilter : IDashboardAsyncAuthorizationFilter
+    {
+        public async Task<bool> AuthorizeAsync(DashboardContext context)
+        {
+            var http = context.GetHttpContext();
+            var caller = await http.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(http.User, null, null, http.RequestAborted);
+            return caller.IsPlatformAdmin;
+        }
+    }
+}
