@@ -64,9 +64,8 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         var fields = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > ApiToken.MaxNameLength)
             fields["name"] = [$"A name is required and may have at most {ApiToken.MaxNameLength} characters."];
-        // A pipeline never administers a team: TeamAdmin stays with people.
-        if (!Enum.IsDefined(role) || role == TeamRole.TeamAdmin)
-            fields["role"] = ["A token may be Viewer, Contributor or Approver."];
+        if (!Enum.IsDefined(role))
+            fields["role"] = ["Choose a role: Viewer, Contributor, Approver or TeamAdmin."];
         if (lifetimeDays is < 1 or > MaxLifetimeDays)
             fields["lifetimeDays"] = [$"The lifetime must be between 1 and {MaxLifetimeDays} days."];
         if (fields.Count > 0)

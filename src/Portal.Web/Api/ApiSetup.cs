@@ -17,8 +17,9 @@ public static class ApiSetup
             ctx.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeForStatus(ctx.ProblemDetails.Status));
             ctx.ProblemDetails.Extensions["correlationId"] = ctx.HttpContext.TraceIdentifier;
             ctx.ProblemDetails.Extensions.Remove("traceId");
-            if (ctx.ProblemDetails.Status >= 500)
-                ctx.ProblemDetails.Detail = null;
+            // Binding failures explain themselves in framework words that are safe to show; nothing else leaks.
+            ctx.ProblemDetails.Detail = ctx.Exception is BadHttpRequestException bad ? bad.Message : ctx.ProblemDetails.Status >= 500 ? null : ctx.ProblemDetails.Detail;
+            ctx.ProblemDetails.Extensions.Remove("exception");
         });
         services.AddOpenApi("v1", o =>
         {
@@ -49,6 +50,8 @@ public static class ApiSetup
                 p.WithOrigins(settings.Security.CorsOrigins).AllowAnyHeader().AllowAnyMethod();
         }));
         services.Configure<FormOptions>(o => o.ValueLengthLimit = 64 * 1024);
+        // Binding failures become BadHttpRequestException in every environment, so they are answered the same way.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
     }
 

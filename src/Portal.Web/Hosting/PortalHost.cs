@@ -31,7 +31,8 @@ public static class PortalHost
         var services = builder.Services;
         services.AddSingleton(settings);
 
-        services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext());
+        // The static bootstrap logger stays for start-up failures; each host gets its own configured logger.
+        services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext(), preserveStaticLogger: true);
         AddTelemetry(services, settings.Telemetry);
 
         services.AddDbContextFactory<PortalDbContext>(o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
@@ -106,16 +107,21 @@ public static class PortalHost
             ? authority.GetLeftPart(UriPartial.Authority)
             : "";
         app.UseMiddleware<SecurityHeadersMiddleware>(formActions);
-        app.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
-            ExceptionHandlingPath = "/status/500",
-            CreateScopeForErrors = true,
-        });
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
-        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
-        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui => ui.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true));
+        // The API answers with problem details; pages with a friendly status page. Neither shows a stack trace.
+        app.UseWhen(ctx => ctx.Request.Path.StartsWithSegments("/api"), api =>
+        {
+            api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf });
+            api.UseStatusCodePages();
+        });
+        app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui =>
+        {
+            ui.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf, ExceptionHandlingPath = "/status/500", CreateScopeForErrors = true });
+            ui.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
+        });
+        // Routing comes after the error and status-code pages so that their re-executed requests are routed afresh.
+        app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -132,6 +138,8 @@ public static class PortalHost
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapJobsDashboard();
     }
+
+    private static int StatusOf(Exception ex) => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
 
     private static void AddTelemetry(IServiceCollection services, TelemetryOptions telemetry)
     {

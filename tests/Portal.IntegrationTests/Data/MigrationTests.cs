@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Data;
+using Portal.Infrastructure.Data;
+using Portal.Testing;
+
+namespace Portal.IntegrationTests.Data;
+
+public abstract class MigrationTests(PortalApp app)
+{
+    [Fact]
+    public async Task Migrations_apply_on_an_empty_database_and_demo_teams_are_seeded()
+    {
+        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
+        Assert.Equal(["finance", "marketing"], await db.Teams.OrderBy(t => t.Slug).Select(t => t.Slug).ToListAsync());
+        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.Action == "team.created"));
+    }
+
+    [Fact]
+    public async Task Audit_events_cannot_be_changed_through_the_context()
+    {
+        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var first = await db.AuditEvents.OrderBy(e => e.Sequence).FirstAsync();
+        first.ActorName = "someone else";
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => db.SaveChangesAsync());
+    }
+
+    [Fact]
+    public async Task Data_protection_keys_are_kept_in_the_database()
+    {
+        await app.CreateClient().GetAsync("/dev-idp/login");
+        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+
+        Assert.True(await db.DataProtectionKeys.AnyAsync());
+    }
+}
+
+public sealed class MigrationTests_Sqlite(SqlitePortal app) : MigrationTests(app), IClassFixture<SqlitePortal>;
+
+public sealed class MigrationTests_PostgreSql(PostgresPortal app) : MigrationTests(app), IClassFixture<PostgresPortal>;
+
+/// <summary>The model and each provider's migration set agree: nobody forgot to add a migration.</summary>
+public sealed class PendingModelChangesTests
+{
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite, "Data Source=:memory:")]
+    [InlineData(DatabaseProvider.PostgreSql, "Host=localhost;Database=none")]
+    [InlineData(DatabaseProvider.SqlServer, "Server=localhost;Database=none")]
+    public void Migrations_cover_the_whole_model(DatabaseProvider provider, string connectionString)
+    {
+        using var db = new PortalDbContext(PortalDatabase.Options(provider, connectionString));
+
+        Assert.False(db.Database.HasPendingModelChanges(), $"Run infra/add-migration.sh: the {provider} migrations lag the model.");
+    }
+}

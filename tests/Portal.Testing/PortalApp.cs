@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Common;
+using Portal.Core.Teams;
+using Portal.Infrastructure.Data;
+using Xunit;
+
+namespace Portal.Testing;
+
+/// <summary>
+/// The real portal (Program) on a real database. With <see cref="RealPort"/> it listens on a Kestrel
+/// port of its own, so a browser or an HttpClient can run the whole OIDC code flow against it.
+/// </summary>
+public class PortalApp(DatabaseProvider provider, bool realPort = false) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private readonly int _port = realPort ? FreePort() : 0;
+
+    public DatabaseProvider Provider => provider;
+    public bool RealPort => realPort;
+    public string RootUrl => realPort ? $"http://127.0.0.1:{_port}" : "http://localhost";
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync(provider);
+        if (realPort)
+            UseKestrel(_port);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("Database:Provider", Database.Provider.ToString());
+        builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Portal:PublicUrl", RootUrl);
+        builder.UseSetting("Portal:SeedDemoData", "true");
+        builder.UseSetting("AllowedHosts", "*");
+        builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_database is not null)
+            await _database.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Runs a service call in its own scope, as a request would.</summary>
+    public async Task<TResult> InScopeAsync<TService, TResult>(Func<TService, Task<TResult>> call) where TService : notnull
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await call(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    /// <summary>Signs a person in the way the OIDC handler does after the IdP confirmed them.</summary>
+    public async Task<SignedInUser> SignInAsync(string subject, string name, params string[] groups)
+    {
+        var result = await InScopeAsync<SignInService, Result<SignedInUser>>(s =>
+            s.SignInAsync(new SignInIdentity("https://idp.test/", subject, name, $"{subject}@example.com", groups), "127.0.0.1", "test"));
+        return result.Value;
+    }
+
+    public async Task<CallerAccess> CallerAsync(SignedInUser user) =>
+        (await InScopeAsync<AccessService, CallerAccess?>(a => a.ForUserAsync(user.UserId, Actor.ForUser(user.UserId, user.Name))))!;
+
+    /// <summary>Issues an API token through the service, as a team admin would on the Members page.</summary>
+    public async Task<string> IssueTokenAsync(string team, TeamRole role, int days = 30)
+    {
+        var admin = await SignInAsync($"admin-{team}", $"Admin {team}", $"{team}-admins");
+        var caller = await CallerAsync(admin);
+        var issued = await InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(caller, team, $"pipeline-{Guid.NewGuid():N}"[..20], role, days));
+        return issued.Value.Secret;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed class SqlitePortal() : PortalApp(DatabaseProvider.Sqlite);
+
+public sealed class PostgresPortal() : PortalApp(DatabaseProvider.PostgreSql);
