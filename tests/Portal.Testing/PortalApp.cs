@@ -14,7 +14,8 @@ namespace Portal.Testing;
 /// The real portal (Program) on a real database. With <see cref="RealPort"/> it listens on a Kestrel
 /// port of its own, so a browser or an HttpClient can run the whole OIDC code flow against it.
 /// </summary>
-public class PortalApp(DatabaseProvider provider, bool realPort = false) : WebApplicationFactory<Program>, IAsyncLifetime
+public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOnlyDictionary<string, string>? settings = null)
+    : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private TestDatabase? _database;
     private readonly int _port = realPort ? FreePort() : 0;
@@ -41,6 +42,8 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false) : WebAp
         builder.UseSetting("Portal:SeedDemoData", "true");
         builder.UseSetting("AllowedHosts", "*");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            builder.UseSetting(key, value);
     }
 
     public override async ValueTask DisposeAsync()

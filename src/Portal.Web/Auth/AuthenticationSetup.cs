@@ -169,10 +169,10 @@ public static class AuthenticationSetup
 /// Re-checks an open Blazor circuit every minute: a disabled user, or one whose roles changed, is
 /// signed out of the circuit and the page reloads with current roles.
 /// </summary>
-public sealed class RevalidatingPortalAuthenticationStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes)
+public sealed class RevalidatingPortalAuthenticationStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, PortalSettings settings)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
+    protected override TimeSpan RevalidationInterval => TimeSpan.FromSeconds(settings.Security.SessionRevalidationSeconds);
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState state, CancellationToken ct)
     {

@@ -74,7 +74,9 @@ public sealed class TeamAccessHandler(CallerResolver resolver, IHttpContextAcces
     private string? TeamSlugOf(object? resource) => resource switch
     {
         HttpContext ctx => ctx.GetRouteValue("team") as string,
-        Microsoft.AspNetCore.Components.RouteData route => route.RouteValues.TryGetValue("team", out var v) ? v as string : null,
+        // Page parameters are spelled {Team}; interactive route values keep that spelling.
+        Microsoft.AspNetCore.Components.RouteData route => route.RouteValues
+            .FirstOrDefault(kv => string.Equals(kv.Key, "team", StringComparison.OrdinalIgnoreCase)).Value as string,
         _ => http.HttpContext?.GetRouteValue("team") as string,
     };
 }

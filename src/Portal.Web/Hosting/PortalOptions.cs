@@ -41,6 +41,8 @@ public sealed class SecurityOptions
 {
     /// <summary>Origins allowed to call the API from a browser; empty keeps CORS closed.</summary>
     public string[] CorsOrigins { get; set; } = [];
+    /// <summary>How often an open page re-checks that its user still exists, is enabled and holds the same roles (at most 60).</summary>
+    public int SessionRevalidationSeconds { get; set; } = 60;
     /// <summary>Largest JSON request body the API accepts, in bytes.</summary>
     public long MaxJsonBodyBytes { get; set; } = 1024 * 1024;
 }
@@ -106,6 +108,8 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
             problems.Add(mapping.Error!.Message);
 
         var security = config.GetSection("Security").Get<SecurityOptions>() ?? new SecurityOptions();
+        if (security.SessionRevalidationSeconds is < 1 or > 60)
+            problems.Add("Security:SessionRevalidationSeconds must be between 1 and 60: revoked access must stop within a minute.");
         var telemetry = config.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
         if (problems.Count > 0)
             throw new PortalConfigurationException(string.Join(" ", problems));

@@ -1,0 +1,35 @@
+using Microsoft.Playwright;
+
+namespace Portal.E2ETests.Pages;
+
+/// <summary>The development identity provider's sign-in page.</summary>
+public sealed class DevSignInPage(IPage page)
+{
+    public async Task SignInAsAsync(string displayName)
+    {
+        await page.WaitForURLAsync("**/dev-idp/login**");
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {displayName}" }).ClickAsync();
+    }
+}
+
+/// <summary>The portal's frame: app bar, user menu, navigation.</summary>
+public sealed class PortalShell(IPage page)
+{
+    public ILocator UserMenu => page.GetByTestId("user-menu");
+    public ILocator Heading => page.GetByRole(AriaRole.Heading, new() { Level = 1 });
+
+    /// <summary>Waits until the interactive circuit is up, so clicks reach their handlers.</summary>
+    public async Task WaitForInteractiveAsync()
+    {
+        await page.Locator("#portal-ready[data-interactive='true']").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    public async Task SignOutAsync()
+    {
+        await UserMenu.ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+    }
+
+    public Task ScreenshotAsync(string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png"), FullPage = true });
+}

@@ -1,0 +1,131 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using Portal.Core.Data;
+using Portal.E2ETests.Pages;
+
+namespace Portal.E2ETests;
+
+public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    private static async Task<T> WithScreenshotOnFailure<T>(IPage page, string name, Func<Task<T>> test)
+    {
+        try
+        {
+            return await test();
+        }
+        catch
+        {
+            await new PortalShell(page).ScreenshotAsync("FAILED-" + name);
+            throw;
+        }
+    }
+
+    [Fact]
+    public async Task Marketing_contributor_signs_in_sees_the_workspace_is_refused_finance_and_signs_out()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        await WithScreenshotOnFailure(page, "contributor", async () =>
+        {
+            await page.GotoAsync("/");
+            await new DevSignInPage(page).SignInAsAsync("Maya Contreras");
+            await page.WaitForURLAsync(fixture.App.RootUrl + "/");
+            await shell.WaitForInteractiveAsync();
+            await Assertions.Expect(shell.Heading).ToContainTextAsync("Welcome, Maya Contreras");
+            await Assertions.Expect(page.GetByTestId("team-card")).ToHaveCountAsync(1);
+            await shell.ScreenshotAsync("home-contributor");
+
+            await page.GetByRole(AriaRole.Link, new() { Name = "Marketing", Exact = true }).First.ClickAsync();
+            await page.WaitForURLAsync("**/teams/marketing");
+            await Assertions.Expect(shell.Heading).ToHaveTextAsync("Marketing");
+            await Assertions.Expect(page.GetByTestId("role-chip").First).ToHaveTextAsync("Contributor");
+            await shell.ScreenshotAsync("workspace-marketing");
+
+            var finance = await page.GotoAsync("/teams/finance");
+            Assert.Equal(404, finance!.Status);
+            await Assertions.Expect(page.GetByTestId("status-title")).ToHaveTextAsync("Not found");
+            await shell.ScreenshotAsync("finance-refused");
+
+            await page.GotoAsync("/teams/marketing/members");
+            await shell.WaitForInteractiveAsync();
+            await Assertions.Expect(page.GetByTestId("members-table")).ToContainTextAsync("Maya Contreras");
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Grant a role" })).ToHaveCountAsync(0);
+
+            await shell.SignOutAsync();
+            await page.WaitForURLAsync("**/account/signed-out");
+            await Assertions.Expect(shell.Heading).ToHaveTextAsync("You are signed out");
+            await page.GotoAsync("/teams/marketing");
+            await page.WaitForURLAsync("**/dev-idp/login**");
+            return true;
+        });
+    }
+
+    [Fact]
+    public async Task Team_admin_grants_a_role_and_issues_an_api_token_shown_once()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        await WithScreenshotOnFailure(page, "team-admin", async () =>
+        {
+            // Victor must have signed in once before he can be granted a role.
+            var victor = await fixture.NewPageAsync();
+            await victor.GotoAsync("/");
+            await new DevSignInPage(victor).SignInAsAsync("Victor Hale");
+            await victor.WaitForURLAsync(fixture.App.RootUrl + "/");
+
+            await page.GotoAsync("/teams/marketing/members");
+            await new DevSignInPage(page).SignInAsAsync("Tomás Lindqvist");
+            await page.WaitForURLAsync("**/teams/marketing/members");
+            await shell.WaitForInteractiveAsync();
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Grant a role" }).ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("E-mail").FillAsync("victor@example.com");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Grant" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("members-table")).ToContainTextAsync("granted by Tomás Lindqvist");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "New token" }).ClickAsync();
+            dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("Name").FillAsync("churn-training-pipeline");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
+            var secret = await dialog.GetByLabel("Token").InputValueAsync();
+            Assert.StartsWith("ptk_", secret);
+            await shell.ScreenshotAsync("token-issued");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Done" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("tokens-table")).ToContainTextAsync("churn-training-pipeline");
+            await Assertions.Expect(page.GetByTestId("tokens-table")).Not.ToContainTextAsync(secret);
+            await shell.ScreenshotAsync("members-marketing");
+
+            using var api = new HttpClient { BaseAddress = new Uri(fixture.App.RootUrl) };
+            api.DefaultRequestHeaders.Authorization = new("Bearer", secret);
+            Assert.Equal(System.Net.HttpStatusCode.OK, (await api.GetAsync("/api/v1/teams/marketing")).StatusCode);
+            return true;
+        });
+    }
+
+    [Fact]
+    public async Task Disabling_a_user_ends_their_open_page_within_the_revalidation_interval()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        await WithScreenshotOnFailure(page, "disabled", async () =>
+        {
+            await page.GotoAsync("/teams/finance");
+            await new DevSignInPage(page).SignInAsAsync("Grace Kim");
+            await page.WaitForURLAsync("**/teams/finance");
+            await shell.WaitForInteractiveAsync();
+
+            await using (var db = await fixture.App.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            {
+                var grace = await db.Users.SingleAsync(u => u.Subject == "u-grace");
+                grace.IsDisabled = true;
+                await db.SaveChangesAsync();
+            }
+
+            // Nobody touches the page: the circuit's revalidation notices and the reload ends at the refusal.
+            await page.WaitForURLAsync("**/account/sign-in-failed**", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.GetByTestId("reason")).ToContainTextAsync("disabled");
+            return true;
+        });
+    }
+}
