@@ -1,6 +1,4 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
-using Portal.Core.Data;
 using Portal.E2ETests.Pages;
 
 namespace Portal.E2ETests;
@@ -115,12 +113,16 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
             await page.WaitForURLAsync("**/teams/finance");
             await shell.WaitForInteractiveAsync();
 
-            await using (var db = await fixture.App.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
-            {
-                var grace = await db.Users.SingleAsync(u => u.Subject == "u-grace");
-                grace.IsDisabled = true;
-                await db.SaveChangesAsync();
-            }
+            // A platform admin disables Grace on the Users page, in another browser.
+            var admin = await fixture.NewPageAsync();
+            await admin.GotoAsync("/admin/users");
+            await new DevSignInPage(admin).SignInAsAsync("Pat Nakamura");
+            await admin.WaitForURLAsync("**/admin/users");
+            await new PortalShell(admin).WaitForInteractiveAsync();
+            await admin.GetByRole(AriaRole.Button, new() { Name = "Disable Grace Kim" }).ClickAsync();
+            await admin.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+            await Assertions.Expect(admin.GetByTestId("users-table")).ToContainTextAsync("Disabled");
+            await new PortalShell(admin).ScreenshotAsync("admin-users");
 
             // Nobody touches the page: the circuit's revalidation notices and the reload ends at the refusal.
             await page.WaitForURLAsync("**/account/sign-in-failed**", new() { Timeout = 30_000 });

@@ -47,6 +47,7 @@ public static class PortalHost
         services.AddScoped<TeamService>();
         services.AddScoped<MembershipService>();
         services.AddScoped<ApiTokenService>();
+        services.AddScoped<UserAdminService>();
         services.AddScoped<PageCaller>();
         services.AddHttpContextAccessor();
 
