@@ -24,6 +24,7 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
     public bool RealPort => realPort;
     public string RootUrl => realPort ? $"http://127.0.0.1:{_port}" : "http://localhost";
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
+    public string ArtifactRoot { get; } = Path.Combine(Path.GetTempPath(), "portal-tests", "artifacts-" + Guid.NewGuid().ToString("N"));
 
     public async ValueTask InitializeAsync()
     {
@@ -41,6 +42,7 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseSetting("Portal:PublicUrl", RootUrl);
         builder.UseSetting("Portal:SeedDemoData", "true");
         builder.UseSetting("AllowedHosts", "*");
+        builder.UseSetting("Artifacts:Root", ArtifactRoot);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             builder.UseSetting(key, value);
@@ -51,6 +53,8 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         await base.DisposeAsync();
         if (_database is not null)
             await _database.DisposeAsync();
+        if (Directory.Exists(ArtifactRoot))
+            Directory.Delete(ArtifactRoot, recursive: true);
         GC.SuppressFinalize(this);
     }
 

@@ -1,6 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Portal.Core.Artifacts;
+using Portal.Core.Assets;
 using Portal.Core.Audit;
+using Portal.Core.Common;
+using Portal.Core.Lineage;
+using Portal.Core.Versions;
 using Portal.Core.Teams;
 
 namespace Portal.Core.Data;
@@ -18,6 +23,14 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<DataProtectionKeyRecord> DataProtectionKeys => Set<DataProtectionKeyRecord>();
+    public DbSet<Asset> Assets => Set<Asset>();
+    public DbSet<AssetShare> AssetShares => Set<AssetShare>();
+    public DbSet<AssetVersion> Versions => Set<AssetVersion>();
+    public DbSet<Artifact> Artifacts => Set<Artifact>();
+    public DbSet<Blob> Blobs => Set<Blob>();
+    public DbSet<Metric> Metrics => Set<Metric>();
+    public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -52,6 +65,11 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         {
             if (entry.State is EntityState.Modified or EntityState.Deleted)
                 throw new InvalidOperationException("Audit events are append-only.");
+        }
+        foreach (var entry in ChangeTracker.Entries<Metric>())
+        {
+            if (entry.State is EntityState.Modified or EntityState.Deleted)
+                throw new InvalidOperationException("Metrics are append-only.");
         }
     }
 }

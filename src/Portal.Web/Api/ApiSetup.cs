@@ -64,7 +64,14 @@ public static class ApiSetup
             .DisableAntiforgery()
             .AddEndpointFilter(new JsonBodyLimitFilter(settings.Security.MaxJsonBodyBytes))
             .WithMetadata(new RequestSizeLimitMetadata(settings.Security.MaxJsonBodyBytes));
+        // Artifact uploads stream multi-gigabyte bodies: no JSON limit, no request size limit.
+        var uploads = app.MapGroup("/api/v1")
+            .RequireAuthorization()
+            .RequireRateLimiting("api")
+            .DisableAntiforgery()
+            .WithMetadata(new RequestSizeLimitMetadata(null));
         api.MapTeamEndpoints();
+        api.MapRegistryEndpoints(uploads);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o
@@ -72,7 +79,7 @@ public static class ApiSetup
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
     }
 
-    private sealed class RequestSizeLimitMetadata(long limit) : IRequestSizeLimitMetadata
+    private sealed class RequestSizeLimitMetadata(long? limit) : IRequestSizeLimitMetadata
     {
         public long? MaxRequestBodySize => limit;
     }

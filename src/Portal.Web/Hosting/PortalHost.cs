@@ -11,7 +11,11 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Portal.Core.Data;
+using Portal.Core.Artifacts;
+using Portal.Core.Assets;
 using Portal.Core.Teams;
+using Portal.Core.Versions;
+using Portal.Infrastructure.Artifacts;
 using Portal.Infrastructure.Data;
 using Portal.Web.Api;
 using Portal.Web.Auth;
@@ -48,6 +52,11 @@ public static class PortalHost
         services.AddScoped<MembershipService>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<UserAdminService>();
+        services.AddScoped<AssetService>();
+        services.AddScoped<VersionService>();
+        services.AddScoped<MetricService>();
+        services.AddScoped<ArtifactService>();
+        services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(settings.Artifacts.Root));
         services.AddScoped<PageCaller>();
         services.AddHttpContextAccessor();
 

@@ -1,3 +1,4 @@
+using Portal.Infrastructure.Artifacts;
 using Portal.Infrastructure.Data;
 
 namespace Portal.Web.Hosting;
@@ -54,7 +55,8 @@ public sealed class TelemetryOptions
     public string? OtlpEndpoint { get; set; }
 }
 
-public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, DatabaseOptions Database, SecurityOptions Security, TelemetryOptions Telemetry)
+public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, DatabaseOptions Database, SecurityOptions Security, TelemetryOptions Telemetry,
+    ArtifactStoreOptions Artifacts)
 {
     /// <summary>Binds and checks every setting start-up depends on; each problem names its key.</summary>
     public static PortalSettings Load(IConfiguration config, IHostEnvironment env)
@@ -111,8 +113,13 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
         if (security.SessionRevalidationSeconds is < 1 or > 60)
             problems.Add("Security:SessionRevalidationSeconds must be between 1 and 60: revoked access must stop within a minute.");
         var telemetry = config.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
+        var artifacts = config.GetSection(ArtifactStoreOptions.Section).Get<ArtifactStoreOptions>() ?? new ArtifactStoreOptions();
+        if (!string.Equals(artifacts.Store, "FileSystem", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"Artifacts:Store '{artifacts.Store}' is not available in this build: use FileSystem.");
+        if (string.IsNullOrWhiteSpace(artifacts.Root))
+            problems.Add("Artifacts:Root is required: the folder that holds artifact blobs.");
         if (problems.Count > 0)
             throw new PortalConfigurationException(string.Join(" ", problems));
-        return new PortalSettings(portal, sso, database, security, telemetry);
+        return new PortalSettings(portal, sso, database, security, telemetry, artifacts);
     }
 }

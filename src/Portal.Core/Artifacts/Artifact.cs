@@ -1,0 +1,32 @@
+namespace Portal.Core.Artifacts;
+
+/// <summary>A file of a version: a path inside the version pointing at a content-addressed blob.</summary>
+public sealed class Artifact
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid VersionId { get; set; }
+    public required string Path { get; set; }
+    public long Size { get; set; }
+    public required string Sha256 { get; set; }
+    /// <summary>Serialized code (pickle and the like): stored, flagged, never deserialized by the server.</summary>
+    public bool IsUnsafeFormat { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+}
+
+public enum BlobStatus
+{
+    Ok = 1,
+    /// <summary>The integrity scan found content that no longer matches its digest: never served.</summary>
+    Corrupt = 2,
+}
+
+/// <summary>Stored content, once per SHA-256 whatever the number of artifacts that point at it.</summary>
+public sealed class Blob
+{
+    public required string Sha256 { get; set; }
+    public long Size { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public BlobStatus Status { get; set; } = BlobStatus.Ok;
+    public DateTimeOffset? LastVerifiedAt { get; set; }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Portal.Core.Artifacts;
+using Portal.Core.Assets;
+using Portal.Core.Common;
+using Portal.Core.Lineage;
+using Portal.Core.Teams;
+using Portal.Core.Versions;
+
+namespace Portal.Core.Data;
+
+internal sealed class AssetConfiguration : IEntityTypeConfiguration<Asset>
+{
+    public void Configure(EntityTypeBuilder<Asset> b)
+    {
+        b.ToTable("assets");
+        b.HasKey(x => x.Id);
+        b.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(x => x.Name).HasMaxLength(Asset.MaxNameLength).IsRequired();
+        b.HasIndex(x => new { x.TeamId, x.Name }).IsUnique();
+        b.Property(x => x.Description).HasMaxLength(Asset.MaxDescriptionLength).IsRequired();
+        b.Property(x => x.Owner).HasMaxLength(200).IsRequired();
+        b.Property(x => x.CreatedBy).HasMaxLength(200).IsRequired();
+        b.Property(x => x.Revision).IsConcurrencyToken();
+        b.HasIndex(x => new { x.TeamId, x.Kind });
+    }
+}
+
+internal sealed class AssetShareConfiguration : IEntityTypeConfiguration<AssetShare>
+{
+    public void Configure(EntityTypeBuilder<AssetShare> b)
+    {
+        b.ToTable("asset_shares");
+        b.HasKey(x => new { x.AssetId, x.TeamId });
+        b.HasOne<Asset>().WithMany().HasForeignKey(x => x.AssetId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.SharedBy).HasMaxLength(200).IsRequired();
+    }
+}
+
+internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<AssetVersion>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public void Configure(EntityTypeBuilder<AssetVersion> b)
+    {
+        b.ToTable("asset_versions");
+        b.HasKey(x => x.Id);
+        b.HasOne<Asset>().WithMany().HasForeignKey(x => x.AssetId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(x => x.Version).HasMaxLength(100).IsRequired();
+        b.HasIndex(x => new { x.AssetId, x.Version }).IsUnique();
+        b.HasIndex(x => new { x.AssetId, x.Major, x.Minor, x.Patch });
+        b.Property(x => x.Prerelease).HasMaxLength(100).IsRequired();
+        b.Property(x => x.Description).HasMaxLength(Asset.MaxDescriptionLength).IsRequired();
+        b.Property(x => x.GitRepository).HasMaxLength(500);
+        b.Property(x => x.GitCommit).HasMaxLength(64);
+        b.Property(x => x.ContainerImageDigest).HasMaxLength(100);
+        b.Property(x => x.PipelineRunUrl).HasMaxLength(1000);
+        b.Property(x => x.ExternalUri).HasMaxLength(1000);
+        b.Property(x => x.ExternalHash).HasMaxLength(128);
+        b.Property(x => x.CreatedBy).HasMaxLength(200).IsRequired();
+        b.Property(x => x.CreatedByActorId).HasMaxLength(200);
+        b.Property(x => x.Revision).IsConcurrencyToken();
+        // Parameters are one JSON document: read whole, never queried by key.
+        b.Property(x => x.Parameters)
+            .HasConversion(
+                v => JsonSerializer.Serialize(v, Json),
+                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, Json) ?? new Dictionary<string, string>(),
+                new ValueComparer<Dictionary<string, string>>(
+                    (a, c) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(c, Json),
+                    v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+                    v => new Dictionary<string, string>(v)))
+            .IsRequired();
+    }
+}
+
+internal sealed class ArtifactConfiguration : IEntityTypeConfiguration<Artifact>
+{
+    public void Configure(EntityTypeBuilder<Artifact> b)
+    {
+        b.ToTable("artifacts");
+        b.HasKey(x => x.Id);
+        b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.VersionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Blob>().WithMany().HasForeignKey(x => x.Sha256).OnDelete(DeleteBehavior.Restrict);
+        b.Property(x => x.Path).HasMaxLength(ArtifactPath.MaxLength).IsRequired();
+        b.HasIndex(x => new { x.VersionId, x.Path }).IsUnique();
+        b.Property(x => x.Sha256).HasMaxLength(64).IsRequired();
+        b.Property(x => x.CreatedBy).HasMaxLength(200).IsRequired();
+    }
+}
+
+internal sealed class BlobConfiguration : IEntityTypeConfiguration<Blob>
+{
+    public void Configure(EntityTypeBuilder<Blob> b)
+    {
+        b.ToTable("blobs");
+        b.HasKey(x => x.Sha256);
+        b.Property(x => x.Sha256).HasMaxLength(64);
+    }
+}
+
+internal sealed class MetricConfiguration : IEntityTypeConfiguration<Metric>
+{
+    public void Configure(EntityTypeBuilder<Metric> b)
+    {
+        b.ToTable("metrics");
+        b.HasKey(x => x.Id);
+        b.Property(x => x.Id).ValueGeneratedOnAdd();
+        b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.VersionId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(x => x.Name).HasMaxLength(100).IsRequired();
+        b.Property(x => x.Slice).HasMaxLength(200).IsRequired();
+        b.Property(x => x.RecordedBy).HasMaxLength(200).IsRequired();
+        b.HasIndex(x => new { x.VersionId, x.Name, x.Slice });
+        b.HasIndex(x => new { x.Name, x.Value });
+    }
+}
+
+internal sealed class LineageEdgeConfiguration : IEntityTypeConfiguration<LineageEdge>
+{
+    public void Configure(EntityTypeBuilder<LineageEdge> b)
+    {
+        b.ToTable("lineage_edges");
+        b.HasKey(x => x.Id);
+        b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.VersionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.UpstreamVersionId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.VersionId, x.UpstreamVersionId, x.Kind }).IsUnique();
+        b.HasIndex(x => x.UpstreamVersionId);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.ToTable("idempotency_records");
+        b.HasKey(x => new { x.CallerId, x.Key });
+        b.Property(x => x.Key).HasMaxLength(100);
+        b.Property(x => x.CallerId).HasMaxLength(200);
+        b.Property(x => x.Operation).HasMaxLength(100).IsRequired();
+        b.Property(x => x.RequestHash).HasMaxLength(64).IsRequired();
+    }
+}

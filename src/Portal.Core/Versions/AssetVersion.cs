@@ -1,0 +1,83 @@
+using Portal.Core.Common;
+using Semver;
+
+namespace Portal.Core.Versions;
+
+public enum VersionStatus
+{
+    /// <summary>Registered, artifacts still arriving; nothing may depend on it yet.</summary>
+    Pending = 1,
+    /// <summary>Finalized: artifacts, parameters and lineage are immutable from here on.</summary>
+    Ready = 2,
+    /// <summary>Never finalized and given up; kept for the record.</summary>
+    Abandoned = 3,
+}
+
+public sealed class AssetVersion
+{
+    public const int MaxParameters = 500;
+
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid AssetId { get; set; }
+    /// <summary>The SemVer 2.0 text as registered (normalized).</summary>
+    public required string Version { get; set; }
+    // The numeric parts are stored separately so every database sorts versions correctly.
+    public int Major { get; set; }
+    public int Minor { get; set; }
+    public int Patch { get; set; }
+    public string Prerelease { get; set; } = "";
+    public VersionStatus Status { get; set; } = VersionStatus.Pending;
+    public string Description { get; set; } = "";
+    public List<string> Tags { get; set; } = [];
+    public Dictionary<string, string> Parameters { get; set; } = [];
+    public string? GitRepository { get; set; }
+    public string? GitCommit { get; set; }
+    public string? ContainerImageDigest { get; set; }
+    public string? PipelineRunUrl { get; set; }
+    /// <summary>For a dataset kept elsewhere: where it lives and its content hash (e.g. a DVC md5).</summary>
+    public string? ExternalUri { get; set; }
+    public string? ExternalHash { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public required string CreatedBy { get; set; }
+    public string? CreatedByActorId { get; set; }
+    public DateTimeOffset? FinalizedAt { get; set; }
+    public int Revision { get; set; } = 1;
+
+    public static Result<SemVersion> ParseVersion(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text) || text.Length > 100 || !SemVersion.TryParse(text.Trim(), SemVersionStyles.Strict, out var parsed))
+            return Error.Validation("version.invalid", $"'{text}' is not a SemVer 2.0 version such as 1.4.0 or 2.0.0-rc.1.");
+        if (!string.IsNullOrEmpty(parsed.Metadata))
+            return Error.Validation("version.invalid", "Build metadata (+...) does not identify a version; leave it out.");
+        if (parsed.Major > int.MaxValue || parsed.Minor > int.MaxValue || parsed.Patch > int.MaxValue)
+            return Error.Validation("version.invalid", "Version numbers above 2147483647 are not supported.");
+        return parsed;
+    }
+
+    public static AssetVersion Create(Guid assetId, SemVersion version, string createdBy, string? actorId, DateTimeOffset at) => new()
+    {
+        AssetId = assetId,
+        Version = version.ToString(),
+        Major = (int)version.Major,
+        Minor = (int)version.Minor,
+        Patch = (int)version.Patch,
+        Prerelease = version.Prerelease,
+        CreatedBy = createdBy,
+        CreatedByActorId = actorId,
+        CreatedAt = at,
+    };
+
+    /// <summary>The next patch, minor and major after the highest released version.</summary>
+    public static (string Patch, string Minor, string Major) SuggestNext(IEnumerable<string> existing)
+    {
+        var highest = existing.Select(v => SemVersion.TryParse(v, SemVersionStyles.Strict, out var s) ? s : null)
+            .OfType<SemVersion>()
+            .Max(SemVersion.PrecedenceComparer);
+        if (highest is null)
+            return ("0.1.0", "0.1.0", "1.0.0");
+        var core = highest.IsPrerelease ? new SemVersion(highest.Major, highest.Minor, highest.Patch) : null;
+        return core is not null
+            ? (core.ToString(), core.ToString(), core.ToString())
+            : ($"{highest.Major}.{highest.Minor}.{highest.Patch + 1}", $"{highest.Major}.{highest.Minor + 1}.0", $"{highest.Major + 1}.0.0");
+    }
+}

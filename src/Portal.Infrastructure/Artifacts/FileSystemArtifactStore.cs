@@ -1,0 +1,106 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Portal.Core.Artifacts;
+
+namespace Portal.Infrastructure.Artifacts;
+
+/// <summary>Configuration section <c>Artifacts</c>.</summary>
+public sealed class ArtifactStoreOptions
+{
+    public const string Section = "Artifacts";
+
+    /// <summary>FileSystem (default) or S3.</summary>
+    public string Store { get; set; } = "FileSystem";
+    public string Root { get; set; } = "data/artifacts";
+}
+
+/// <summary>
+/// Blobs under <c>{root}/sha256/ab/abcdef…</c>. An upload streams into <c>{root}/incoming</c> through a
+/// SHA-256 and is renamed into place only when complete and verified, so a cut-off upload never shows.
+/// </summary>
+public sealed class FileSystemArtifactStore(string root) : IArtifactStore
+{
+    private const int BufferSize = 1 << 20;
+    private readonly string _blobs = Path.Combine(Path.GetFullPath(root), "sha256");
+    private readonly string _incoming = Path.Combine(Path.GetFullPath(root), "incoming");
+
+    public async Task<StoredContent?> WriteAsync(Stream content, string? expectedSha256, CancellationToken ct)
+    {
+        Directory.CreateDirectory(_incoming);
+        var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            long size = 0;
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+            {
+                int read;
+                while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
+                {
+                    hash.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                    size += read;
+                }
+                await file.FlushAsync(ct);
+            }
+            var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            if (expectedSha256 is not null && !string.Equals(sha, expectedSha256, StringComparison.Ordinal))
+                return null;
+            var target = PathOf(sha);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (File.Exists(target))
+                return new StoredContent(sha, size);
+            try
+            {
+                File.Move(temp, target);
+            }
+            catch (IOException) when (File.Exists(target))
+            {
+                // The same content arrived concurrently: one copy is enough.
+            }
+            return new StoredContent(sha, size);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (File.Exists(temp))
+                File.Delete(temp);
+        }
+    }
+
+    public Task<Stream?> OpenReadAsync(string sha256, CancellationToken ct)
+    {
+        var path = PathOf(sha256);
+        Stream? stream = File.Exists(path)
+            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan)
+            : null;
+        return Task.FromResult(stream);
+    }
+
+    public Task<bool> ExistsAsync(string sha256, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(sha256)));
+
+    public Task<int> CleanUpAbandonedUploadsAsync(TimeSpan olderThan, CancellationToken ct)
+    {
+        if (!Directory.Exists(_incoming))
+            return Task.FromResult(0);
+        var cutoff = DateTime.UtcNow - olderThan;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(_incoming, "*.part"))
+        {
+            if (File.GetLastWriteTimeUtc(file) < cutoff)
+            {
+                File.Delete(file);
+                removed++;
+            }
+        }
+        return Task.FromResult(removed);
+    }
+
+    private string PathOf(string sha256)
+    {
+        if (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit))
+            throw new ArgumentException("Not a SHA-256 digest.", nameof(sha256));
+        return Path.Combine(_blobs, sha256[..2], sha256);
+    }
+}
