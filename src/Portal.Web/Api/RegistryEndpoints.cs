@@ -177,6 +177,10 @@ public static class RegistryEndpoints
             : Problem(result.Error!);
     }
 
+    /// <summary>The same download for people in the browser: their session cookie instead of a token.</summary>
+    public static void MapBrowserDownloads(this IEndpointRouteBuilder app) =>
+        app.MapGet("/teams/{team}/assets/{asset}/versions/{version}/files/{**path}", DownloadAsync).RequireAuthorization().ExcludeFromDescription();
+
     private static async Task<IResult> DownloadAsync(string team, string asset, string version, string path, HttpContext ctx, CallerResolver resolver, ArtifactService artifacts)
     {
         var result = await artifacts.OpenAsync(await CallerAsync(ctx, resolver), team, asset, version, path, ctx.RequestAborted);

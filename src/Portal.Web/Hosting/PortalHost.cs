@@ -144,6 +144,7 @@ public static class PortalHost
             app.MapDevIdentityEndpoints();
         app.MapAccountEndpoints();
         app.MapPortalApi();
+        app.MapBrowserDownloads();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapJobsDashboard();

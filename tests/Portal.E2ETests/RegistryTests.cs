@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+using Portal.E2ETests.Pages;
+
+namespace Portal.E2ETests;
+
+public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Contributor_creates_an_asset_uploads_a_version_and_sees_it_ready()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await page.GotoAsync("/teams/marketing/assets");
+            await new DevSignInPage(page).SignInAsAsync("Maya Contreras");
+            await page.WaitForURLAsync("**/teams/marketing/assets");
+            await shell.WaitForInteractiveAsync();
+            await shell.ScreenshotAsync("assets-empty");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "New asset" }).ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("Name").FillAsync("churn-classifier");
+            await dialog.GetByLabel("Description").FillAsync("Predicts which customers leave within 90 days.");
+            await dialog.GetByLabel("Tags").FillAsync("tabular, churn");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Create asset" }).ClickAsync();
+            await page.WaitForURLAsync("**/teams/marketing/assets/churn-classifier");
+            await Assertions.Expect(shell.Heading).ToContainTextAsync("churn-classifier");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "New version" }).ClickAsync();
+            dialog = page.GetByRole(AriaRole.Dialog);
+            await Assertions.Expect(dialog.GetByLabel("Version (SemVer)")).ToHaveValueAsync("0.1.0");
+            await dialog.GetByLabel("Parameters").FillAsync("max_depth=6\nlearning_rate=0.1");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Register version" }).ClickAsync();
+            await page.WaitForURLAsync("**/versions/0.1.0");
+            await Assertions.Expect(page.GetByTestId("version-status").First).ToHaveTextAsync("Pending");
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Files (0)" }).ClickAsync();
+            var chooser = await page.RunAndWaitForFileChooserAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Upload files" }).ClickAsync());
+            await chooser.SetFilesAsync(new FilePayload { Name = "model.onnx", MimeType = "application/octet-stream", Buffer = new byte[256 * 1024] });
+            await Assertions.Expect(page.GetByTestId("files-table")).ToContainTextAsync("model.onnx", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.GetByTestId("files-table")).ToContainTextAsync("256 KiB");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Finalize" }).ClickAsync();
+            await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Finalize" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("version-status").First).ToHaveTextAsync("Ready");
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Upload files" })).ToHaveCountAsync(0);
+            await shell.ScreenshotAsync("version-ready");
+
+            var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download model.onnx" }).ClickAsync());
+            Assert.Equal("model.onnx", download.SuggestedFilename);
+
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Overview" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("parameters")).ToContainTextAsync("learning_rate");
+            await page.GotoAsync("/teams/marketing/assets");
+            await shell.WaitForInteractiveAsync();
+            await Assertions.Expect(page.GetByTestId("assets-table")).ToContainTextAsync("0.1.0");
+            await shell.ScreenshotAsync("assets-list");
+        }
+        catch
+        {
+            await shell.ScreenshotAsync("FAILED-registry");
+            throw;
+        }
+    }
+}
