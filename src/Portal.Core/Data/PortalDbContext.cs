@@ -5,6 +5,7 @@ using Portal.Core.Assets;
 using Portal.Core.Audit;
 using Portal.Core.Common;
 using Portal.Core.Lineage;
+using Portal.Core.ModelCards;
 using Portal.Core.Versions;
 using Portal.Core.Teams;
 
@@ -31,6 +32,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<Metric> Metrics => Set<Metric>();
     public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<ModelCardRevision> ModelCardRevisions => Set<ModelCardRevision>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

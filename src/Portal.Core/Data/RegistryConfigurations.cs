@@ -2,10 +2,12 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Lineage;
+using Portal.Core.ModelCards;
 using Portal.Core.Teams;
 using Portal.Core.Versions;
 
@@ -40,10 +42,23 @@ internal sealed class AssetShareConfiguration : IEntityTypeConfiguration<AssetSh
     }
 }
 
-internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<AssetVersion>
+/// <summary>A string dictionary kept as one JSON text column, the same on every provider.</summary>
+internal static class JsonDictionary
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    public static readonly ValueConverter<Dictionary<string, string>, string> Converter = new(
+        v => JsonSerializer.Serialize(v, Json),
+        v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, Json) ?? new Dictionary<string, string>());
+
+    public static readonly ValueComparer<Dictionary<string, string>> Comparer = new(
+        (a, c) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(c, Json),
+        v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+        v => new Dictionary<string, string>(v));
+}
+
+internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<AssetVersion>
+{
     public void Configure(EntityTypeBuilder<AssetVersion> b)
     {
         b.ToTable("asset_versions");
@@ -64,15 +79,7 @@ internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<Asset
         b.Property(x => x.CreatedByActorId).HasMaxLength(200);
         b.Property(x => x.Revision).IsConcurrencyToken();
         // Parameters are one JSON document: read whole, never queried by key.
-        b.Property(x => x.Parameters)
-            .HasConversion(
-                v => JsonSerializer.Serialize(v, Json),
-                v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, Json) ?? new Dictionary<string, string>(),
-                new ValueComparer<Dictionary<string, string>>(
-                    (a, c) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(c, Json),
-                    v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
-                    v => new Dictionary<string, string>(v)))
-            .IsRequired();
+        b.Property(x => x.Parameters).HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer).IsRequired();
     }
 }
 
@@ -127,6 +134,19 @@ internal sealed class LineageEdgeConfiguration : IEntityTypeConfiguration<Lineag
         b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.UpstreamVersionId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.VersionId, x.UpstreamVersionId, x.Kind }).IsUnique();
         b.HasIndex(x => x.UpstreamVersionId);
+    }
+}
+
+internal sealed class ModelCardRevisionConfiguration : IEntityTypeConfiguration<ModelCardRevision>
+{
+    public void Configure(EntityTypeBuilder<ModelCardRevision> b)
+    {
+        b.ToTable("model_card_revisions");
+        b.HasKey(x => x.Id);
+        b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.VersionId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(x => new { x.VersionId, x.Number }).IsUnique();
+        b.Property(x => x.CreatedBy).HasMaxLength(200).IsRequired();
+        b.Property(x => x.Sections).HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer).IsRequired();
     }
 }
 

@@ -1,5 +1,8 @@
 using Hangfire;
+using Hangfire.InMemory;
 using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using Hangfire.SqlServer;
 using Portal.Infrastructure.Data;
 
 namespace Portal.Infrastructure.Jobs;
@@ -9,14 +12,15 @@ public static class HangfireStorage
     /// <summary>
     /// Hangfire keeps its queues in the portal database on servers; on the embedded SQLite default it
     /// runs in memory, which is safe because durable intent lives in the portal's own tables (DESIGN.md).
+    /// The storage is an instance per host, never Hangfire's process-wide default, so two portals in
+    /// one process (as in the tests) never share queues.
     /// </summary>
-    public static IGlobalConfiguration UsePortalStorage(this IGlobalConfiguration config, DatabaseOptions db) => db.Provider switch
+    public static JobStorage Create(DatabaseOptions db) => db.Provider switch
     {
-        DatabaseProvider.Sqlite => config.UseInMemoryStorage(),
-        DatabaseProvider.PostgreSql => config.UsePostgreSqlStorage(
-            o => o.UseNpgsqlConnection(db.ConnectionString),
+        DatabaseProvider.Sqlite => new InMemoryStorage(),
+        DatabaseProvider.PostgreSql => new PostgreSqlStorage(new NpgsqlConnectionFactory(db.ConnectionString, new PostgreSqlStorageOptions { SchemaName = "hangfire" }),
             new PostgreSqlStorageOptions { SchemaName = "hangfire", PrepareSchemaIfNecessary = true }),
-        DatabaseProvider.SqlServer => config.UseSqlServerStorage(db.ConnectionString),
+        DatabaseProvider.SqlServer => new SqlServerStorage(db.ConnectionString),
         _ => throw new ArgumentOutOfRangeException(nameof(db), db.Provider, "Database:Provider must be Sqlite, PostgreSql or SqlServer."),
     };
 }

@@ -528,6 +528,41 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("lineage_edges", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.ModelCards.ModelCardRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("Completeness")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Sections")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VersionId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("model_card_revisions", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -964,6 +999,15 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Portal.Core.Versions.AssetVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.ModelCards.ModelCardRevision", b =>
+                {
                     b.HasOne("Portal.Core.Versions.AssetVersion", null)
                         .WithMany()
                         .HasForeignKey("VersionId")

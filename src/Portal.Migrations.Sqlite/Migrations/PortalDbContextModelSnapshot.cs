@@ -516,6 +516,41 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("lineage_edges", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.ModelCards.ModelCardRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Completeness")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Sections")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("VersionId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("VersionId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("model_card_revisions", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -950,6 +985,15 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Portal.Core.Versions.AssetVersion", null)
+                        .WithMany()
+                        .HasForeignKey("VersionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.ModelCards.ModelCardRevision", b =>
+                {
                     b.HasOne("Portal.Core.Versions.AssetVersion", null)
                         .WithMany()
                         .HasForeignKey("VersionId")

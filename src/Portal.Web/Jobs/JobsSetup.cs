@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Portal.Core.Artifacts;
 using Portal.Core.Teams;
 using Portal.Infrastructure.Jobs;
 using Portal.Web.Auth;
@@ -11,11 +12,11 @@ public static class JobsSetup
 {
     public static void AddPortalJobs(this IServiceCollection services, PortalSettings settings)
     {
+        services.AddSingleton(_ => HangfireStorage.Create(settings.Database));
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings()
-            .UsePortalStorage(settings.Database));
+            .UseRecommendedSerializerSettings());
         services.AddHangfireServer(o =>
         {
             // Two cores here and in small deployments: a few workers keep page latency steady.
@@ -23,6 +24,7 @@ public static class JobsSetup
             o.ServerName = $"portal:{Environment.MachineName}:{Environment.ProcessId}";
         });
         services.AddTransient<RecordExpiredApiTokensJob>();
+        services.AddTransient<VerifyBlobIntegrityJob>();
     }
 
     /// <summary>Recurring schedules are registered at every start; durable intent stays in the portal's tables.</summary>
@@ -30,6 +32,7 @@ public static class JobsSetup
     {
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<RecordExpiredApiTokensJob>(RecordExpiredApiTokensJob.Id, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
+        recurring.AddOrUpdate<VerifyBlobIntegrityJob>(VerifyBlobIntegrityJob.Id, j => j.RunAsync(500, CancellationToken.None), "17 * * * *");
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>
