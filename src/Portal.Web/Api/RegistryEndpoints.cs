@@ -2,6 +2,7 @@ using Microsoft.Net.Http.Headers;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.Common;
+using Portal.Core.ModelCards;
 using Portal.Core.Versions;
 using Portal.Web.Auth;
 
@@ -9,6 +10,13 @@ namespace Portal.Web.Api;
 
 public sealed record AssetPatch(string? Description, string? Owner, IReadOnlyList<string>? Tags);
 public sealed record VersionPatch(string? Description, IReadOnlyList<string>? Tags);
+public sealed record ModelCardRequest(Dictionary<string, string>? Sections, int? BasedOnRevision);
+public sealed record ModelCardRevisionResponse(int Number, DateTimeOffset At, string By, int Completeness);
+public sealed record ModelCardResponse(int Revision, IReadOnlyDictionary<string, string> Sections, int Completeness, IReadOnlyList<ModelCardRevisionResponse> History)
+{
+    public static ModelCardResponse From(ModelCardView card) => new(card.Revision, card.Sections, card.Completeness,
+        card.History.Select(h => new ModelCardRevisionResponse(h.Number, h.At, h.By, h.Completeness)).ToList());
+}
 
 /// <summary>
 /// The registry for pipelines. Team-level authorization happens in the services, because an asset
@@ -44,6 +52,10 @@ public static class RegistryEndpoints
             TransitionAsync(team, asset, version, false, ctx, r, s)).WithName("AbandonVersion");
         assets.MapPost(VersionPath + "/metrics", LogMetricsAsync).WithName("LogMetrics").WithSummary("Append up to 1000 metrics in one request.");
         assets.MapGet(VersionPath + "/metrics", ListMetricsAsync).WithName("ListMetrics");
+        assets.MapGet(VersionPath + "/model-card", GetModelCardAsync).WithName("GetModelCard")
+            .WithSummary("The latest model card revision (or ?revision=N), its completeness and the revision history.");
+        assets.MapPut(VersionPath + "/model-card", SaveModelCardAsync).WithName("SaveModelCard")
+            .WithSummary("Save the sections as a new revision; send basedOnRevision to refuse overwriting someone else's save.");
         assets.MapGet(VersionPath + "/artifacts/{**path}", DownloadAsync).WithName("DownloadArtifact")
             .WithSummary("Download a file: attachment, ETag = SHA-256, HTTP range requests supported.");
 
@@ -166,6 +178,19 @@ public static class RegistryEndpoints
     {
         var result = await service.ListAsync(await CallerAsync(ctx, resolver), team, asset, version, ctx.RequestAborted);
         return result.IsSuccess ? Results.Ok(result.Value) : Problem(result.Error!);
+    }
+
+    private static async Task<IResult> GetModelCardAsync(string team, string asset, string version, int? revision, HttpContext ctx, CallerResolver resolver, ModelCardService cards)
+    {
+        var result = await cards.GetAsync(await CallerAsync(ctx, resolver), team, asset, version, revision, ctx.RequestAborted);
+        return result.IsSuccess ? Results.Ok(ModelCardResponse.From(result.Value)) : Problem(result.Error!);
+    }
+
+    private static async Task<IResult> SaveModelCardAsync(string team, string asset, string version, ModelCardRequest request, HttpContext ctx, CallerResolver resolver, ModelCardService cards)
+    {
+        var result = await cards.SaveAsync(await CallerAsync(ctx, resolver), team, asset, version, request.Sections ?? new Dictionary<string, string>(),
+            request.BasedOnRevision, ctx.RequestAborted);
+        return result.IsSuccess ? Results.Ok(ModelCardResponse.From(result.Value)) : Problem(result.Error!);
     }
 
     private static async Task<IResult> UploadAsync(string team, string asset, string version, string path, HttpContext ctx, CallerResolver resolver, ArtifactService artifacts)

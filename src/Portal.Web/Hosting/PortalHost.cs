@@ -13,6 +13,7 @@ using OpenTelemetry.Trace;
 using Portal.Core.Data;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
+using Portal.Core.ModelCards;
 using Portal.Core.Teams;
 using Portal.Core.Versions;
 using Portal.Infrastructure.Artifacts;
@@ -56,6 +57,7 @@ public static class PortalHost
         services.AddScoped<VersionService>();
         services.AddScoped<MetricService>();
         services.AddScoped<ArtifactService>();
+        services.AddScoped<ModelCardService>();
         services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(settings.Artifacts.Root));
         services.AddScoped<PageCaller>();
         services.AddHttpContextAccessor();
