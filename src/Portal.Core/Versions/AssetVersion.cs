@@ -30,6 +30,8 @@ public sealed class AssetVersion
     public string Description { get; set; } = "";
     public List<string> Tags { get; set; } = [];
     public Dictionary<string, string> Parameters { get; set; } = [];
+    /// <summary>For a prompt template: the variables its text may use, declared at registration.</summary>
+    public List<string> PromptVariables { get; set; } = [];
     public string? GitRepository { get; set; }
     public string? GitCommit { get; set; }
     public string? ContainerImageDigest { get; set; }

@@ -22,7 +22,8 @@ public sealed record VersionInput(
     string? ContainerImageDigest = null,
     string? PipelineRunUrl = null,
     string? ExternalUri = null,
-    string? ExternalHash = null);
+    string? ExternalHash = null,
+    IReadOnlyList<string>? PromptVariables = null);
 
 public sealed record ArtifactView(Guid Id, string Path, long Size, string Sha256, bool IsUnsafeFormat, bool IsCorrupt, DateTimeOffset CreatedAt, string CreatedBy);
 
@@ -33,7 +34,7 @@ public sealed record VersionSummary(Guid Id, string Version, VersionStatus Statu
 
 public sealed record VersionDetail(Guid Id, string Team, string Asset, AssetKind AssetKind, string Version, VersionStatus Status, string Description,
     IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Parameters, string? GitRepository, string? GitCommit, string? ContainerImageDigest,
-    string? PipelineRunUrl, string? ExternalUri, string? ExternalHash, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt,
+    string? PipelineRunUrl, string? ExternalUri, string? ExternalHash, IReadOnlyList<string> PromptVariables, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt,
     int Revision, IReadOnlyList<ArtifactView> Artifacts, IReadOnlyList<LineageView> Upstream, IReadOnlyList<LineageView> Downstream, bool CanWrite);
 
 public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
@@ -68,6 +69,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         version.PipelineRunUrl = input.PipelineRunUrl;
         version.ExternalUri = input.ExternalUri;
         version.ExternalHash = input.ExternalHash;
+        version.PromptVariables = (input.PromptVariables ?? []).Select(v => v.Trim()).Distinct().ToList();
         db.Versions.Add(version);
 
         var edges = new List<object>();
@@ -232,6 +234,8 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         if (input.Parameters is { } parameters && (parameters.Count > AssetVersion.MaxParameters
             || parameters.Any(p => p.Key.Length is 0 or > 100 || p.Value is null || p.Value.Length > 2000)))
             fields["parameters"] = [$"At most {AssetVersion.MaxParameters} parameters; keys 1-100 characters, values at most 2000."];
+        if (input.PromptVariables is { } variables && (variables.Count > 100 || variables.Any(v => !System.Text.RegularExpressions.Regex.IsMatch(v.Trim(), "^[A-Za-z_][A-Za-z0-9_]{0,63}$"))))
+            fields["promptVariables"] = ["Up to 100 variable names: letters, digits and underscores, not starting with a digit."];
         if (SafeUri.Problem(input.GitRepository, SafeUri.RepositorySchemes) is { } repo)
             fields["gitRepository"] = [repo];
         if (input.GitCommit is { } commit && !System.Text.RegularExpressions.Regex.IsMatch(commit, "^[0-9a-fA-F]{7,64}$"))
@@ -267,7 +271,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
                 visible.Add(l);
         }
         return new VersionDetail(v.Id, team, asset.Name, asset.Kind, v.Version, v.Status, v.Description, v.Tags, v.Parameters, v.GitRepository, v.GitCommit,
-            v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
+            v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.PromptVariables, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
             artifacts, upstream, visible, caller.Has(team, TeamRole.Contributor));
     }
 

@@ -3,6 +3,7 @@ using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.ModelCards;
+using Portal.Core.PromptTemplates;
 using Portal.Core.Versions;
 using Portal.Web.Auth;
 
@@ -10,6 +11,7 @@ namespace Portal.Web.Api;
 
 public sealed record AssetPatch(string? Description, string? Owner, IReadOnlyList<string>? Tags);
 public sealed record VersionPatch(string? Description, IReadOnlyList<string>? Tags);
+public sealed record DvcImportRequest(string? Version, string? DvcFile, string? Remote, string? Description);
 public sealed record ModelCardRequest(Dictionary<string, string>? Sections, int? BasedOnRevision);
 public sealed record ModelCardRevisionResponse(int Number, DateTimeOffset At, string By, int Completeness);
 public sealed record ModelCardResponse(int Revision, IReadOnlyDictionary<string, string> Sections, int Completeness, IReadOnlyList<ModelCardRevisionResponse> History)
@@ -44,6 +46,8 @@ public static class RegistryEndpoints
         assets.MapGet(AssetPath + "/versions", ListVersionsAsync).WithName("ListVersions");
         assets.MapPost(AssetPath + "/versions", CreateVersionAsync).WithName("CreateVersion")
             .WithSummary("Register a pending version with parameters, tags and lineage. Send Idempotency-Key.");
+        assets.MapPost(AssetPath + "/versions/import-dvc", ImportDvcAsync).WithName("ImportDvcVersion")
+            .WithSummary("Register a dataset version from a DVC .dvc file: its md5 becomes the content hash, its location the DVC remote's cache entry.");
         assets.MapGet(VersionPath, GetVersionAsync).WithName("GetVersion");
         assets.MapPatch(VersionPath, UpdateVersionAsync).WithName("UpdateVersion").WithSummary("Edit tags and description (allowed after finalization).");
         assets.MapPost(VersionPath + "/finalize", (string team, string asset, string version, HttpContext ctx, CallerResolver r, VersionService s) =>
@@ -56,6 +60,10 @@ public static class RegistryEndpoints
             .WithSummary("The latest model card revision (or ?revision=N), its completeness and the revision history.");
         assets.MapPut(VersionPath + "/model-card", SaveModelCardAsync).WithName("SaveModelCard")
             .WithSummary("Save the sections as a new revision; send basedOnRevision to refuse overwriting someone else's save.");
+        assets.MapGet(VersionPath + "/prompt", (string team, string asset, string version, HttpContext ctx, CallerResolver r, PromptTemplateService p) =>
+            ResultAsync(p.GetAsync, team, asset, version, ctx, r)).WithName("GetPromptTemplate").WithSummary("The template text, declared and used variables.");
+        assets.MapPost(VersionPath + "/prompt/preview", PreviewAsync).WithName("PreviewPrompt").WithSummary("Render the template with sample inputs.");
+        assets.MapGet(AssetPath + "/prompt/diff", DiffAsync).WithName("DiffPrompt").WithSummary("Line diff of the template text between two versions (?from=&to=).");
         assets.MapGet(VersionPath + "/artifacts/{**path}", DownloadAsync).WithName("DownloadArtifact")
             .WithSummary("Download a file: attachment, ETag = SHA-256, HTTP range requests supported.");
 
@@ -142,6 +150,19 @@ public static class RegistryEndpoints
         return Results.Created($"/api/v1/teams/{team}/assets/{asset}/versions/{result.Value.Version}", result.Value);
     }
 
+    private static async Task<IResult> ImportDvcAsync(string team, string asset, DvcImportRequest request, HttpContext ctx, CallerResolver resolver,
+        IDvcFileReader dvc, VersionService versions)
+    {
+        var output = dvc.Read(request.DvcFile ?? "");
+        if (!output.IsSuccess)
+            return Problem(output.Error!);
+        var input = DvcReference.ToVersionInput(output.Value, request.Version ?? "", request.Remote ?? "", request.Description);
+        var result = await versions.CreateAsync(await CallerAsync(ctx, resolver), team, asset, input, IdempotencyKey(ctx), ctx.RequestAborted);
+        return result.IsSuccess
+            ? Results.Created($"/api/v1/teams/{team}/assets/{asset}/versions/{result.Value.Version}", result.Value)
+            : Problem(result.Error!);
+    }
+
     private static async Task<IResult> GetVersionAsync(string team, string asset, string version, HttpContext ctx, CallerResolver resolver, VersionService versions)
     {
         var result = await versions.GetAsync(await CallerAsync(ctx, resolver), team, asset, version, ctx.RequestAborted);
@@ -191,6 +212,25 @@ public static class RegistryEndpoints
         var result = await cards.SaveAsync(await CallerAsync(ctx, resolver), team, asset, version, request.Sections ?? new Dictionary<string, string>(),
             request.BasedOnRevision, ctx.RequestAborted);
         return result.IsSuccess ? Results.Ok(ModelCardResponse.From(result.Value)) : Problem(result.Error!);
+    }
+
+    private static async Task<IResult> ResultAsync<T>(Func<Portal.Core.Teams.CallerAccess, string, string, string, CancellationToken, Task<Result<T>>> call,
+        string team, string asset, string version, HttpContext ctx, CallerResolver resolver)
+    {
+        var result = await call(await CallerAsync(ctx, resolver), team, asset, version, ctx.RequestAborted);
+        return result.IsSuccess ? Results.Ok(result.Value) : Problem(result.Error!);
+    }
+
+    private static async Task<IResult> PreviewAsync(string team, string asset, string version, Dictionary<string, string> inputs, HttpContext ctx, CallerResolver resolver, PromptTemplateService prompts)
+    {
+        var result = await prompts.PreviewAsync(await CallerAsync(ctx, resolver), team, asset, version, inputs, ctx.RequestAborted);
+        return result.IsSuccess ? Results.Ok(new { text = result.Value }) : Problem(result.Error!);
+    }
+
+    private static async Task<IResult> DiffAsync(string team, string asset, string from, string to, HttpContext ctx, CallerResolver resolver, PromptTemplateService prompts)
+    {
+        var result = await prompts.DiffAsync(await CallerAsync(ctx, resolver), team, asset, from, to, ctx.RequestAborted);
+        return result.IsSuccess ? Results.Ok(result.Value) : Problem(result.Error!);
     }
 
     private static async Task<IResult> UploadAsync(string team, string asset, string version, string path, HttpContext ctx, CallerResolver resolver, ArtifactService artifacts)

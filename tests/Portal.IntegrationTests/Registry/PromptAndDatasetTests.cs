@@ -1,0 +1,77 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Portal.Core.Teams;
+using Portal.Testing;
+
+namespace Portal.IntegrationTests.Registry;
+
+public sealed class PromptAndDatasetTests(SqlitePortal app) : IClassFixture<SqlitePortal>
+{
+    private async Task<HttpClient> ClientAsync()
+    {
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync("marketing", TeamRole.Contributor));
+        return client;
+    }
+
+    private static async Task AddPromptVersionAsync(HttpClient client, string asset, string version, string text, string[] variables)
+    {
+        (await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", new { version, promptVariables = variables })).EnsureSuccessStatusCode();
+        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/teams/marketing/assets/{asset}/versions/{version}/artifacts/prompt.hbs")
+        { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(text)) };
+        (await client.SendAsync(put)).EnsureSuccessStatusCode();
+        (await client.PostAsync($"/api/v1/teams/marketing/assets/{asset}/versions/{version}/finalize", null)).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
+    public async Task Prompt_template_renders_with_sample_inputs_and_diffs_between_versions()
+    {
+        var client = await ClientAsync();
+        var asset = $"welcome-{Guid.NewGuid():N}"[..16];
+        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "PromptTemplate" });
+        await AddPromptVersionAsync(client, asset, "1.0.0", "Hello {{customer}},\nthanks for shopping.\n", ["customer"]);
+        await AddPromptVersionAsync(client, asset, "1.1.0", "Hello {{customer}},\nthanks for shopping with {{brand}}.\n<b>Offer</b>: {{offer}}\n", ["customer", "brand"]);
+
+        var template = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/marketing/assets/{asset}/versions/1.1.0/prompt");
+        var preview = await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions/1.1.0/prompt/preview",
+            new Dictionary<string, string> { ["customer"] = "Ana & Co", ["brand"] = "Acme", ["offer"] = "10% off" });
+        var missing = await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions/1.1.0/prompt/preview", new Dictionary<string, string> { ["customer"] = "Ana" });
+        var diff = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/marketing/assets/{asset}/prompt/diff?from=1.0.0&to=1.1.0");
+
+        Assert.Equal(["brand", "customer", "offer"], template.GetProperty("usedVariables").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["offer"], template.GetProperty("undeclaredVariables").EnumerateArray().Select(v => v.GetString()));
+        var rendered = (await preview.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("text").GetString();
+        Assert.Equal("Hello Ana & Co,\nthanks for shopping with Acme.\n<b>Offer</b>: 10% off\n", rendered);
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        var lines = diff.EnumerateArray().Select(l => (l.GetProperty("kind").GetString(), l.GetProperty("text").GetString())).ToList();
+        Assert.Contains(("Removed", "thanks for shopping."), lines);
+        Assert.Contains(("Added", "thanks for shopping with {{brand}}."), lines);
+        Assert.Contains(("Unchanged", "Hello {{customer}},"), lines);
+    }
+
+    [Fact]
+    public async Task Dvc_file_is_imported_as_an_external_dataset_version()
+    {
+        var client = await ClientAsync();
+        var asset = $"dvc-{Guid.NewGuid():N}"[..12];
+        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Dataset" });
+        const string dvcFile = "outs:\n- md5: 22a1a2931c8370d3aeedd7183606fd7f\n  size: 14445097\n  hash: md5\n  path: data.xml\n";
+
+        var imported = await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions/import-dvc",
+            new { version = "1.0.0", dvcFile, remote = "s3://ml-data/dvcstore" });
+        var finalized = await client.PostAsync($"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/finalize", null);
+        var garbage = await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions/import-dvc",
+            new { version = "2.0.0", dvcFile = "!!python/object:os.system ['rm -rf /']", remote = "s3://ml-data/dvcstore" });
+
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        var body = await imported.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("md5:22a1a2931c8370d3aeedd7183606fd7f", body.GetProperty("externalHash").GetString());
+        Assert.Equal("s3://ml-data/dvcstore/files/md5/22/a1a2931c8370d3aeedd7183606fd7f", body.GetProperty("externalUri").GetString());
+        Assert.Equal("data.xml", body.GetProperty("parameters").GetProperty("dvc.path").GetString());
+        Assert.Equal(HttpStatusCode.OK, finalized.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+    }
+}
