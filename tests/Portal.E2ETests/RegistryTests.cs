@@ -16,16 +16,15 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
             await new DevSignInPage(page).SignInAsAsync("Maya Contreras");
             await page.WaitForURLAsync("**/teams/marketing/assets");
             await shell.WaitForInteractiveAsync();
-            await shell.ScreenshotAsync("assets-empty");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "New asset" }).ClickAsync();
             var dialog = page.GetByRole(AriaRole.Dialog);
-            await dialog.GetByLabel("Name").FillAsync("churn-classifier");
+            await dialog.GetByLabel("Name").FillAsync("propensity-model");
             await dialog.GetByLabel("Description").FillAsync("Predicts which customers leave within 90 days.");
             await dialog.GetByLabel("Tags").FillAsync("tabular, churn");
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Create asset" }).ClickAsync();
-            await page.WaitForURLAsync("**/teams/marketing/assets/churn-classifier");
-            await Assertions.Expect(shell.Heading).ToContainTextAsync("churn-classifier");
+            await page.WaitForURLAsync("**/teams/marketing/assets/propensity-model");
+            await Assertions.Expect(shell.Heading).ToContainTextAsync("propensity-model");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "New version" }).ClickAsync();
             dialog = page.GetByRole(AriaRole.Dialog);

@@ -37,6 +37,23 @@ public sealed record VersionDetail(Guid Id, string Team, string Asset, AssetKind
     string? PipelineRunUrl, string? ExternalUri, string? ExternalHash, IReadOnlyList<string> PromptVariables, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt,
     int Revision, IReadOnlyList<ArtifactView> Artifacts, IReadOnlyList<LineageView> Upstream, IReadOnlyList<LineageView> Downstream, bool CanWrite);
 
+public sealed record VersionSearch(string? Tag = null, string? Metric = null, double? MinValue = null, string? Cursor = null, int Limit = 25);
+
+public sealed record VersionSearchHit(Guid Id, string Asset, AssetKind AssetKind, string Version, VersionStatus Status, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt);
+
+internal static class SearchCursor
+{
+    public static string Encode(DateTimeOffset at, Guid id) => $"{at.UtcTicks}.{id:N}";
+
+    public static (DateTimeOffset CreatedAt, Guid Id)? Decode(string? cursor)
+    {
+        var parts = cursor?.Split('.');
+        return parts is [var ticks, var id] && long.TryParse(ticks, out var t) && Guid.TryParseExact(id, "N", out var g) && t is > 0 and < 3155378975999999999
+            ? (new DateTimeOffset(t, TimeSpan.Zero), g)
+            : null;
+    }
+}
+
 public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
     public async Task<Result<VersionDetail>> CreateAsync(CallerAccess caller, string team, string asset, VersionInput input, string? idempotencyKey = null, CancellationToken ct = default)
@@ -119,6 +136,43 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
                 db.Artifacts.Count(a => a.VersionId == v.Id)))
             .ToListAsync(ct);
         return Result<IReadOnlyList<VersionSummary>>.From(rows);
+    }
+
+    /// <summary>
+    /// Versions of the team's assets with a tag and/or a metric at or above a value, newest first, a
+    /// page at a time (keyset on creation time and id).
+    /// </summary>
+    public async Task<Result<Page<VersionSearchHit>>> SearchAsync(CallerAccess caller, string team, VersionSearch search, CancellationToken ct = default)
+    {
+        if (!caller.CanView(team))
+            return TeamErrors.NotFound(team);
+        var limit = Math.Clamp(search.Limit, 1, 200);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        if (teamId is null)
+            return TeamErrors.NotFound(team);
+        var query = from v in db.Versions.AsNoTracking()
+                    join a in db.Assets on v.AssetId equals a.Id
+                    where a.TeamId == teamId
+                    select new { v, a };
+        if (!string.IsNullOrWhiteSpace(search.Tag))
+        {
+            var tag = search.Tag.Trim().ToLowerInvariant();
+            query = query.Where(x => x.v.Tags.Contains(tag));
+        }
+        if (!string.IsNullOrWhiteSpace(search.Metric))
+        {
+            var name = search.Metric.Trim();
+            var min = search.MinValue ?? double.MinValue;
+            query = query.Where(x => db.Metrics.Any(m => m.VersionId == x.v.Id && m.Name == name && m.Slice == "" && m.Value >= min));
+        }
+        if (SearchCursor.Decode(search.Cursor) is { } after)
+            query = query.Where(x => x.v.CreatedAt < after.CreatedAt || (x.v.CreatedAt == after.CreatedAt && x.v.Id.CompareTo(after.Id) < 0));
+        var rows = await query.OrderByDescending(x => x.v.CreatedAt).ThenByDescending(x => x.v.Id).Take(limit + 1)
+            .Select(x => new VersionSearchHit(x.v.Id, x.a.Name, x.a.Kind, x.v.Version, x.v.Status, x.v.Tags, x.v.CreatedAt))
+            .ToListAsync(ct);
+        var items = rows.Take(limit).ToList();
+        return new Page<VersionSearchHit>(items, rows.Count > limit ? SearchCursor.Encode(items[^1].CreatedAt, items[^1].Id) : null);
     }
 
     public async Task<Result<(string Patch, string Minor, string Major)>> SuggestNextAsync(CallerAccess caller, string team, string asset, CancellationToken ct = default)

@@ -34,6 +34,8 @@ public static class RegistryEndpoints
         var assets = api.MapGroup("").WithTags("Registry");
         assets.MapGet("/teams/{team}/assets", ListAssetsAsync).WithName("ListAssets")
             .WithSummary("The team's assets and those shared with it, by name; pass nextCursor as cursor for the next page.");
+        assets.MapGet("/teams/{team}/versions", SearchVersionsAsync).WithName("SearchVersions")
+            .WithSummary("Versions of the team's assets by tag and/or metric (?tag=&metric=accuracy&min=0.9), newest first, with a cursor.");
         assets.MapPost("/teams/{team}/assets", CreateAssetAsync).WithName("CreateAsset")
             .WithSummary("Register an asset. Send Idempotency-Key so a retry never creates a second one.");
         assets.MapGet(AssetPath, GetAssetAsync).WithName("GetAsset");
@@ -93,6 +95,13 @@ public static class RegistryEndpoints
     {
         var caller = await CallerAsync(ctx, resolver);
         var page = await assets.ListAsync(caller, team, new AssetFilter(kind, tag, q, cursor, limit ?? 25), ctx.RequestAborted);
+        return page.IsSuccess ? Results.Ok(page.Value) : Problem(page.Error!);
+    }
+
+    private static async Task<IResult> SearchVersionsAsync(string team, string? tag, string? metric, double? min, string? cursor, int? limit,
+        HttpContext ctx, CallerResolver resolver, VersionService versions)
+    {
+        var page = await versions.SearchAsync(await CallerAsync(ctx, resolver), team, new VersionSearch(tag, metric, min, cursor, limit ?? 25), ctx.RequestAborted);
         return page.IsSuccess ? Results.Ok(page.Value) : Problem(page.Error!);
     }
 

@@ -32,5 +32,6 @@ public static class DemoData
             db.Record(actor, now, "team.created", "team", slug, team.Id, after: new { team.Slug, team.Name, team.Description });
         }
         await db.SaveChangesAsync(ct);
+        await ActivatorUtilities.CreateInstance<DemoRegistry>(scope.ServiceProvider).SeedAsync(ct);
     }
 }
