@@ -37,6 +37,7 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
+        builder.UseContentRoot(Path.Combine(RepositoryRoot(), "src", "Portal.Web"));
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Portal:PublicUrl", RootUrl);
@@ -85,6 +86,14 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         var caller = await CallerAsync(admin);
         var issued = await InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(caller, team, $"pipeline-{Guid.NewGuid():N}"[..20], role, days));
         return issued.Value.Secret;
+    }
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Portal.sln")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static int FreePort()
