@@ -49,6 +49,16 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
             var download = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Link, new() { Name = "Download model.onnx" }).ClickAsync());
             Assert.Equal("model.onnx", download.SuggestedFilename);
 
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Model card" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Edit model card" }).ClickAsync();
+            await page.GetByLabel("Intended use").FillAsync("Rank customers by **propensity** to buy the premium plan.");
+            await page.GetByLabel("Limitations").FillAsync("<script>alert('x')</script> Not validated outside the EU market.");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save revision" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("card-completeness")).ToContainTextAsync("22 %");
+            await Assertions.Expect(page.Locator(".markdown strong")).ToHaveTextAsync("propensity");
+            Assert.Equal(0, await page.Locator(".markdown script").CountAsync());
+            await shell.ScreenshotAsync("model-card");
+
             await page.GetByRole(AriaRole.Tab, new() { Name = "Overview" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("parameters")).ToContainTextAsync("learning_rate");
             await page.GotoAsync("/teams/marketing/assets");

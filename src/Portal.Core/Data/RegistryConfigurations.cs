@@ -67,6 +67,9 @@ internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<Asset
         b.Property(x => x.Version).HasMaxLength(100).IsRequired();
         b.HasIndex(x => new { x.AssetId, x.Version }).IsUnique();
         b.HasIndex(x => new { x.AssetId, x.Major, x.Minor, x.Patch });
+        // Version search walks versions newest first and stops at a page: this index makes that walk cheap.
+        b.HasIndex(x => new { x.TeamId, x.CreatedAt, x.Id });
+        b.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Prerelease).HasMaxLength(100).IsRequired();
         b.Property(x => x.Description).HasMaxLength(Asset.MaxDescriptionLength).IsRequired();
         b.Property(x => x.GitRepository).HasMaxLength(500);
@@ -120,7 +123,6 @@ internal sealed class MetricConfiguration : IEntityTypeConfiguration<Metric>
         b.Property(x => x.Slice).HasMaxLength(200).IsRequired();
         b.Property(x => x.RecordedBy).HasMaxLength(200).IsRequired();
         b.HasIndex(x => new { x.VersionId, x.Name, x.Slice });
-        b.HasIndex(x => new { x.Name, x.Value });
     }
 }
 

@@ -19,6 +19,8 @@ public sealed class AssetVersion
 
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid AssetId { get; set; }
+    /// <summary>The owning team, copied from the asset (assets never change team) so team-wide searches use one index.</summary>
+    public Guid TeamId { get; set; }
     /// <summary>The SemVer 2.0 text as registered (normalized).</summary>
     public required string Version { get; set; }
     // The numeric parts are stored separately so every database sorts versions correctly.
@@ -56,8 +58,9 @@ public sealed class AssetVersion
         return parsed;
     }
 
-    public static AssetVersion Create(Guid assetId, SemVersion version, string createdBy, string? actorId, DateTimeOffset at) => new()
+    public static AssetVersion Create(Guid teamId, Guid assetId, SemVersion version, string createdBy, string? actorId, DateTimeOffset at) => new()
     {
+        TeamId = teamId,
         AssetId = assetId,
         Version = version.ToString(),
         Major = (int)version.Major,

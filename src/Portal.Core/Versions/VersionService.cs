@@ -37,6 +37,8 @@ public sealed record VersionDetail(Guid Id, string Team, string Asset, AssetKind
     string? PipelineRunUrl, string? ExternalUri, string? ExternalHash, IReadOnlyList<string> PromptVariables, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt,
     int Revision, IReadOnlyList<ArtifactView> Artifacts, IReadOnlyList<LineageView> Upstream, IReadOnlyList<LineageView> Downstream, bool CanWrite);
 
+public sealed record VersionEvent(long Sequence, DateTimeOffset OccurredAt, string ActorName, string Action, string Details);
+
 public sealed record VersionSearch(string? Tag = null, string? Metric = null, double? MinValue = null, string? Cursor = null, int Limit = 25);
 
 public sealed record VersionSearchHit(Guid Id, string Asset, AssetKind AssetKind, string Version, VersionStatus Status, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt);
@@ -76,7 +78,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
             return RegistryErrors.VersionExists;
 
         var now = clock.GetUtcNow();
-        var version = AssetVersion.Create(assetId, parsed.Value, caller.Actor.Name, caller.Actor.Id, now);
+        var version = AssetVersion.Create(found.Value.Team.Id, assetId, parsed.Value, caller.Actor.Name, caller.Actor.Id, now);
         version.Description = input.Description?.Trim() ?? "";
         version.Tags = AssetService.Normalize(input.Tags);
         version.Parameters = new Dictionary<string, string>(input.Parameters ?? new Dictionary<string, string>());
@@ -151,28 +153,44 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
-        var query = from v in db.Versions.AsNoTracking()
-                    join a in db.Assets on v.AssetId equals a.Id
-                    where a.TeamId == teamId
-                    select new { v, a };
+        // (TeamId, CreatedAt, Id) is one index: the database walks the team's newest versions in order and
+        // stops after one page of matches instead of sorting them all.
+        var query = db.Versions.AsNoTracking().Where(v => v.TeamId == teamId);
         if (!string.IsNullOrWhiteSpace(search.Tag))
         {
             var tag = search.Tag.Trim().ToLowerInvariant();
-            query = query.Where(x => x.v.Tags.Contains(tag));
+            query = query.Where(v => v.Tags.Contains(tag));
         }
         if (!string.IsNullOrWhiteSpace(search.Metric))
         {
             var name = search.Metric.Trim();
             var min = search.MinValue ?? double.MinValue;
-            query = query.Where(x => db.Metrics.Any(m => m.VersionId == x.v.Id && m.Name == name && m.Slice == "" && m.Value >= min));
+            query = query.Where(v => db.Metrics.Any(m => m.VersionId == v.Id && m.Name == name && m.Slice == "" && m.Value >= min));
         }
         if (SearchCursor.Decode(search.Cursor) is { } after)
-            query = query.Where(x => x.v.CreatedAt < after.CreatedAt || (x.v.CreatedAt == after.CreatedAt && x.v.Id.CompareTo(after.Id) < 0));
-        var rows = await query.OrderByDescending(x => x.v.CreatedAt).ThenByDescending(x => x.v.Id).Take(limit + 1)
-            .Select(x => new VersionSearchHit(x.v.Id, x.a.Name, x.a.Kind, x.v.Version, x.v.Status, x.v.Tags, x.v.CreatedAt))
+            query = query.Where(v => v.CreatedAt < after.CreatedAt || (v.CreatedAt == after.CreatedAt && v.Id.CompareTo(after.Id) < 0));
+        var rows = await query.OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id).Take(limit + 1)
+            .Select(v => new VersionSearchHit(v.Id, db.Assets.Where(a => a.Id == v.AssetId).Select(a => a.Name).First(),
+                db.Assets.Where(a => a.Id == v.AssetId).Select(a => a.Kind).First(), v.Version, v.Status, v.Tags, v.CreatedAt))
             .ToListAsync(ct);
         var items = rows.Take(limit).ToList();
         return new Page<VersionSearchHit>(items, rows.Count > limit ? SearchCursor.Encode(items[^1].CreatedAt, items[^1].Id) : null);
+    }
+
+    /// <summary>Everything that happened to the version, from the audit trail, newest first.</summary>
+    public async Task<Result<IReadOnlyList<VersionEvent>>> HistoryAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await FindVersionAsync(db, caller, team, asset, version, write: false, ct);
+        if (!found.IsSuccess)
+            return found.Error!;
+        var id = found.Value.Version.Id.ToString();
+        var events = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.SubjectType == "version" && e.SubjectId == id)
+            .OrderByDescending(e => e.Sequence).Take(200)
+            .Select(e => new VersionEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.After ?? e.Before ?? ""))
+            .ToListAsync(ct);
+        return Result<IReadOnlyList<VersionEvent>>.From(events);
     }
 
     public async Task<Result<(string Patch, string Minor, string Major)>> SuggestNextAsync(CallerAccess caller, string team, string asset, CancellationToken ct = default)

@@ -866,6 +866,9 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -875,6 +878,8 @@ namespace Portal.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("AssetId", "Version")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "CreatedAt", "Id");
 
                     b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
@@ -922,8 +927,6 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .HasColumnType("uuid");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("Name", "Value");
 
                     b.HasIndex("VersionId", "Name", "Slice");
 
@@ -1063,6 +1066,12 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.HasOne("Portal.Core.Assets.Asset", null)
                         .WithMany()
                         .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

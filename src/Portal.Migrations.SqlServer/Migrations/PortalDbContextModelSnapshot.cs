@@ -868,6 +868,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -877,6 +880,8 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("AssetId", "Version")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "CreatedAt", "Id");
 
                     b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
@@ -924,8 +929,6 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("uniqueidentifier");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("Name", "Value");
 
                     b.HasIndex("VersionId", "Name", "Slice");
 
@@ -1065,6 +1068,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasOne("Portal.Core.Assets.Asset", null)
                         .WithMany()
                         .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -856,6 +856,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Version")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -865,6 +868,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("AssetId", "Version")
                         .IsUnique();
+
+                    b.HasIndex("TeamId", "CreatedAt", "Id");
 
                     b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
@@ -910,8 +915,6 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("Name", "Value");
 
                     b.HasIndex("VersionId", "Name", "Slice");
 
@@ -1051,6 +1054,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasOne("Portal.Core.Assets.Asset", null)
                         .WithMany()
                         .HasForeignKey("AssetId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

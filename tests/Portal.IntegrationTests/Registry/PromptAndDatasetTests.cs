@@ -75,3 +75,36 @@ public sealed class PromptAndDatasetTests(SqlitePortal app) : IClassFixture<Sqli
         Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
     }
 }
+
+public sealed class InterruptedUploadTests(SqlitePortal app) : IClassFixture<SqlitePortal>
+{
+    /// <summary>A client that disappears half-way: the read fails after some bytes.</summary>
+    private sealed class BrokenStream(int failAfter) : MemoryStream(new byte[failAfter * 2])
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+        {
+            if (Position >= failAfter)
+                throw new IOException("The client went away.");
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 4096)], ct);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_cut_off_mid_way_leaves_no_artifact_and_no_file()
+    {
+        var admin = await app.CallerAsync(await app.SignInAsync("cut-off", "Cut Off", "marketing-contributors"));
+        var asset = $"cut-{Guid.NewGuid():N}"[..12];
+        await app.InScopeAsync<Portal.Core.Assets.AssetService, Portal.Core.Common.Result<Portal.Core.Assets.AssetDetail>>(s =>
+            s.CreateAsync(admin, "marketing", new Portal.Core.Assets.AssetInput(asset, Portal.Core.Assets.AssetKind.Model, "", null, null)));
+        await app.InScopeAsync<Portal.Core.Versions.VersionService, Portal.Core.Common.Result<Portal.Core.Versions.VersionDetail>>(s =>
+            s.CreateAsync(admin, "marketing", asset, new Portal.Core.Versions.VersionInput("1.0.0")));
+
+        await Assert.ThrowsAsync<IOException>(() => app.InScopeAsync<Portal.Core.Artifacts.ArtifactService, Portal.Core.Common.Result<Portal.Core.Versions.ArtifactView>>(s =>
+            s.UploadAsync(admin, "marketing", asset, "1.0.0", "weights.bin", new BrokenStream(100_000), null)));
+
+        var detail = await app.InScopeAsync<Portal.Core.Versions.VersionService, Portal.Core.Common.Result<Portal.Core.Versions.VersionDetail>>(s =>
+            s.GetAsync(admin, "marketing", asset, "1.0.0"));
+        Assert.Empty(detail.Value.Artifacts);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.ArtifactRoot, "incoming")));
+    }
+}
