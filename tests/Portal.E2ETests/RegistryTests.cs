@@ -51,8 +51,8 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
 
             await page.GetByRole(AriaRole.Tab, new() { Name = "Model card" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "Edit model card" }).ClickAsync();
-            await page.GetByLabel("Intended use").FillAsync("Rank customers by **propensity** to buy the premium plan.");
-            await page.GetByLabel("Limitations").FillAsync("<script>alert('x')</script> Not validated outside the EU market.");
+            await page.GetByLabel("Intended use", new() { Exact = true }).FillAsync("Rank customers by **propensity** to buy the premium plan.");
+            await page.GetByLabel("Limitations", new() { Exact = true }).FillAsync("<script>alert('x')</script> Not validated outside the EU market.");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save revision" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("card-completeness")).ToContainTextAsync("22 %");
             await Assertions.Expect(page.Locator(".markdown strong")).ToHaveTextAsync("propensity");
