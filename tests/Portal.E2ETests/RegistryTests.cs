@@ -72,4 +72,34 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
             throw;
         }
     }
+
+    [Fact]
+    public async Task Team_admin_edits_tags_and_shares_an_asset_with_finance()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await page.GotoAsync("/teams/marketing/assets/iris-classifier");
+            await new DevSignInPage(page).SignInAsAsync("Tomás Lindqvist");
+            await page.WaitForURLAsync("**/teams/marketing/assets/iris-classifier");
+            await shell.WaitForInteractiveAsync();
+            await Assertions.Expect(page.GetByTestId("versions-table")).ToContainTextAsync("2.0.0");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await dialog.GetByLabel("Tags").FillAsync("tabular, sklearn, reference-model");
+            await dialog.GetByText("Finance").ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+
+            await Assertions.Expect(page.GetByText("Shared read-only with: finance")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("reference-model")).ToBeVisibleAsync();
+            await shell.ScreenshotAsync("asset-page");
+        }
+        catch
+        {
+            await shell.ScreenshotAsync("FAILED-asset-edit");
+            throw;
+        }
+    }
 }

@@ -96,6 +96,14 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         return dir?.FullName ?? throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
     }
 
+    /// <summary>An HttpClient to this portal that acts as a pipeline with a fresh token of the team and role.</summary>
+    public async Task<HttpClient> ApiClientAsync(string team, TeamRole role)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await IssueTokenAsync(team, role));
+        return client;
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -29,6 +29,14 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         return teams.Select(t => new TeamSummary(t.Id, t.Slug, t.Name, t.Description, caller.RoleIn(t.Slug))).ToList();
     }
 
+    /// <summary>Every team's slug and name, for choosing whom to share with; names are not secret within the organization.</summary>
+    public async Task<IReadOnlyList<(string Slug, string Name)>> DirectoryAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var teams = await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new { t.Slug, t.Name }).ToListAsync(ct);
+        return teams.Select(t => (t.Slug, t.Name)).ToList();
+    }
+
     /// <summary>Recent changes in the teams the caller works in (all teams for Auditors and PlatformAdmins).</summary>
     public async Task<IReadOnlyList<TeamActivityItem>> RecentActivityAsync(CallerAccess caller, int take, CancellationToken ct = default)
     {

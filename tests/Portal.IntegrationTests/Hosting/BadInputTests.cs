@@ -10,12 +10,7 @@ namespace Portal.IntegrationTests.Hosting;
 /// <summary>Malformed and oversized requests get problem details with a code, never a 500.</summary>
 public sealed class BadInputTests(SqlitePortal app) : IClassFixture<SqlitePortal>
 {
-    private async Task<HttpClient> AdminClientAsync()
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync("marketing", TeamRole.TeamAdmin));
-        return client;
-    }
+    private Task<HttpClient> AdminClientAsync() => app.ApiClientAsync("marketing", TeamRole.TeamAdmin);
 
     private static async Task<string?> CodeAsync(HttpResponseMessage response)
     {

@@ -10,12 +10,7 @@ namespace Portal.IntegrationTests.Registry;
 
 public sealed class PromptAndDatasetTests(SqlitePortal app) : IClassFixture<SqlitePortal>
 {
-    private async Task<HttpClient> ClientAsync()
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync("marketing", TeamRole.Contributor));
-        return client;
-    }
+    private Task<HttpClient> ClientAsync() => app.ApiClientAsync("marketing", TeamRole.Contributor);
 
     private static async Task AddPromptVersionAsync(HttpClient client, string asset, string version, string text, string[] variables)
     {

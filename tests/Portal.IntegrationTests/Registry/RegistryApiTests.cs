@@ -14,12 +14,7 @@ namespace Portal.IntegrationTests.Registry;
 /// <summary>The registry through the REST API, as a pipeline uses it; runs on SQLite and PostgreSQL.</summary>
 public abstract class RegistryApiTests(PortalApp app)
 {
-    private async Task<HttpClient> ClientAsync(string team = "marketing", TeamRole role = TeamRole.Contributor)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync(team, role));
-        return client;
-    }
+    private Task<HttpClient> ClientAsync(string team = "marketing", TeamRole role = TeamRole.Contributor) => app.ApiClientAsync(team, role);
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
@@ -361,12 +356,7 @@ public sealed class RegistryApiTests_PostgreSql(PostgresPortal app) : RegistryAp
 /// <summary>Model cards and the integrity scan; SQLite is enough for rules that do not depend on the database.</summary>
 public sealed class ModelCardAndIntegrityTests(SqlitePortal app) : IClassFixture<SqlitePortal>
 {
-    private async Task<HttpClient> ClientAsync()
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync("marketing", TeamRole.Contributor));
-        return client;
-    }
+    private Task<HttpClient> ClientAsync() => app.ApiClientAsync("marketing", TeamRole.Contributor);
 
     private static async Task<string> ReadyVersionAsync(HttpClient client, byte[] content)
     {
@@ -447,8 +437,7 @@ public abstract class VersionSearchTests(PortalApp app)
     [Fact]
     public async Task Versions_are_found_by_tag_and_metric_threshold_page_by_page()
     {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync("finance", TeamRole.Contributor));
+        var client = await app.ApiClientAsync("finance", TeamRole.Contributor);
         var tag = $"search-{Guid.NewGuid():N}"[..15];
         var asset = $"s-{Guid.NewGuid():N}"[..10];
         await client.PostAsJsonAsync("/api/v1/teams/finance/assets", new { name = asset, kind = "Model" });
