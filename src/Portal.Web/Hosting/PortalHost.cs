@@ -65,7 +65,7 @@ public static class PortalHost
         services.AddSingleton<IPromptRenderer, HandlebarsPromptRenderer>();
         services.AddSingleton<ITextDiffer, DiffPlexTextDiffer>();
         services.AddSingleton<IDvcFileReader, YamlDvcFileReader>();
-        services.AddSingleton<IArtifactStore>(new FileSystemArtifactStore(settings.Artifacts.Root));
+        services.AddSingleton(ArtifactStores.Create(settings.Artifacts));
         services.AddScoped<PageCaller>();
         services.AddHttpContextAccessor();
 

@@ -114,9 +114,16 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
             problems.Add("Security:SessionRevalidationSeconds must be between 1 and 60: revoked access must stop within a minute.");
         var telemetry = config.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
         var artifacts = config.GetSection(ArtifactStoreOptions.Section).Get<ArtifactStoreOptions>() ?? new ArtifactStoreOptions();
-        if (!string.Equals(artifacts.Store, "FileSystem", StringComparison.OrdinalIgnoreCase))
-            problems.Add($"Artifacts:Store '{artifacts.Store}' is not available in this build: use FileSystem.");
-        if (string.IsNullOrWhiteSpace(artifacts.Root))
+        if (artifacts.Store.Equals("S3", StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(artifacts.S3.Bucket))
+                problems.Add("Artifacts:S3:Bucket is required when Artifacts:Store is S3.");
+            if (artifacts.S3.ServiceUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+                problems.Add($"Artifacts:S3:ServiceUrl '{url}' must be an absolute URL.");
+        }
+        else if (!artifacts.Store.Equals("FileSystem", StringComparison.OrdinalIgnoreCase))
+            problems.Add($"Artifacts:Store '{artifacts.Store}' is not supported: use FileSystem or S3.");
+        else if (string.IsNullOrWhiteSpace(artifacts.Root))
             problems.Add("Artifacts:Root is required: the folder that holds artifact blobs.");
         if (problems.Count > 0)
             throw new PortalConfigurationException(string.Join(" ", problems));
