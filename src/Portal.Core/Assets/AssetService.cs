@@ -12,7 +12,13 @@ public sealed record AssetInput(string Name, AssetKind Kind, string Description,
 
 public sealed record AssetUpdate(string Description, string Owner, IReadOnlyList<string> Tags);
 
-public sealed record AssetFilter(AssetKind? Kind = null, string? Tag = null, string? Text = null, string? Cursor = null, int Limit = 25);
+public enum AssetSort
+{
+    Name,
+    RecentlyUpdated,
+}
+
+public sealed record AssetFilter(AssetKind? Kind = null, string? Tag = null, string? Text = null, string? Cursor = null, int Limit = 25, AssetSort Sort = AssetSort.Name);
 
 public sealed record AssetListItem(Guid Id, string Team, string Name, AssetKind Kind, string Description, string Owner, IReadOnlyList<string> Tags,
     string? LatestVersion, int VersionCount, DateTimeOffset UpdatedAt, bool SharedWithMe);
@@ -155,9 +161,20 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
             var text = filter.Text.Trim().ToLower();
             query = query.Where(a => a.Name.ToLower().Contains(text) || a.Description.ToLower().Contains(text));
         }
-        if (DecodeCursor(filter.Cursor) is { } after)
-            query = query.Where(a => string.Compare(a.Name, after) > 0);
-        var rows = await query.OrderBy(a => a.Name).Take(limit + 1)
+        IQueryable<Asset> ordered;
+        if (filter.Sort == AssetSort.RecentlyUpdated)
+        {
+            if (Versions.SearchCursor.Decode(filter.Cursor) is { } last)
+                query = query.Where(a => a.UpdatedAt < last.CreatedAt || (a.UpdatedAt == last.CreatedAt && a.Id.CompareTo(last.Id) < 0));
+            ordered = query.OrderByDescending(a => a.UpdatedAt).ThenByDescending(a => a.Id);
+        }
+        else
+        {
+            if (DecodeCursor(filter.Cursor) is { } after)
+                query = query.Where(a => string.Compare(a.Name, after) > 0);
+            ordered = query.OrderBy(a => a.Name);
+        }
+        var rows = await ordered.Take(limit + 1)
             .Select(a => new
             {
                 a.Id, a.TeamId, a.Name, a.Kind, a.Description, a.Owner, a.Tags, a.UpdatedAt,
@@ -171,7 +188,10 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
         var items = rows.Take(limit)
             .Select(r => new AssetListItem(r.Id, r.Team, r.Name, r.Kind, r.Description, r.Owner, r.Tags, r.Latest, r.Count, r.UpdatedAt, r.TeamId != team.Id))
             .ToList();
-        return new Page<AssetListItem>(items, rows.Count > limit ? EncodeCursor(items[^1].Name) : null);
+        var next = rows.Count <= limit ? null
+            : filter.Sort == AssetSort.RecentlyUpdated ? Versions.SearchCursor.Encode(items[^1].UpdatedAt, items[^1].Id)
+            : EncodeCursor(items[^1].Name);
+        return new Page<AssetListItem>(items, next);
     }
 
     private static async Task<AssetDetail> DetailAsync(PortalDbContext db, CallerAccess caller, string teamSlug, Guid id, CancellationToken ct)

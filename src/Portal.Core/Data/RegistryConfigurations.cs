@@ -83,6 +83,7 @@ internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<Asset
         b.Property(x => x.Revision).IsConcurrencyToken();
         // Parameters are one JSON document: read whole, never queried by key.
         b.Property(x => x.Parameters).HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer).IsRequired();
+        b.Property(x => x.Schema).HasConversion(JsonDictionary.Converter, JsonDictionary.Comparer).IsRequired();
     }
 }
 

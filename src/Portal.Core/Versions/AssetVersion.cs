@@ -41,6 +41,10 @@ public sealed class AssetVersion
     /// <summary>For a dataset kept elsewhere: where it lives and its content hash (e.g. a DVC md5).</summary>
     public string? ExternalUri { get; set; }
     public string? ExternalHash { get; set; }
+    /// <summary>For a dataset: how many rows it holds, when known.</summary>
+    public long? RowCount { get; set; }
+    /// <summary>For a dataset: column name to type (e.g. "age": "int64").</summary>
+    public Dictionary<string, string> Schema { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public string? CreatedByActorId { get; set; }

@@ -23,7 +23,9 @@ public sealed record VersionInput(
     string? PipelineRunUrl = null,
     string? ExternalUri = null,
     string? ExternalHash = null,
-    IReadOnlyList<string>? PromptVariables = null);
+    IReadOnlyList<string>? PromptVariables = null,
+    long? RowCount = null,
+    IReadOnlyDictionary<string, string>? Schema = null);
 
 public sealed record ArtifactView(Guid Id, string Path, long Size, string Sha256, bool IsUnsafeFormat, bool IsCorrupt, DateTimeOffset CreatedAt, string CreatedBy);
 
@@ -34,7 +36,8 @@ public sealed record VersionSummary(Guid Id, string Version, VersionStatus Statu
 
 public sealed record VersionDetail(Guid Id, string Team, string Asset, AssetKind AssetKind, string Version, VersionStatus Status, string Description,
     IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Parameters, string? GitRepository, string? GitCommit, string? ContainerImageDigest,
-    string? PipelineRunUrl, string? ExternalUri, string? ExternalHash, IReadOnlyList<string> PromptVariables, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt,
+    string? PipelineRunUrl, string? ExternalUri, string? ExternalHash, IReadOnlyList<string> PromptVariables, long? RowCount,
+    IReadOnlyDictionary<string, string> Schema, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt,
     int Revision, IReadOnlyList<ArtifactView> Artifacts, IReadOnlyList<LineageView> Upstream, IReadOnlyList<LineageView> Downstream, bool CanWrite);
 
 public sealed record VersionEvent(long Sequence, DateTimeOffset OccurredAt, string ActorName, string Action, string Details);
@@ -89,6 +92,8 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         version.ExternalUri = input.ExternalUri;
         version.ExternalHash = input.ExternalHash;
         version.PromptVariables = (input.PromptVariables ?? []).Select(v => v.Trim()).Distinct().ToList();
+        version.RowCount = input.RowCount;
+        version.Schema = new Dictionary<string, string>(input.Schema ?? new Dictionary<string, string>());
         db.Versions.Add(version);
 
         var edges = new List<object>();
@@ -308,6 +313,10 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
             fields["parameters"] = [$"At most {AssetVersion.MaxParameters} parameters; keys 1-100 characters, values at most 2000."];
         if (input.PromptVariables is { } variables && (variables.Count > 100 || variables.Any(v => !System.Text.RegularExpressions.Regex.IsMatch(v.Trim(), "^[A-Za-z_][A-Za-z0-9_]{0,63}$"))))
             fields["promptVariables"] = ["Up to 100 variable names: letters, digits and underscores, not starting with a digit."];
+        if (input.RowCount is < 0)
+            fields["rowCount"] = ["A row count cannot be negative."];
+        if (input.Schema is { } schema && (schema.Count > 2000 || schema.Any(c => c.Key.Length is 0 or > 200 || c.Value is null || c.Value.Length > 100)))
+            fields["schema"] = ["At most 2000 columns; names 1-200 characters, types at most 100."];
         if (SafeUri.Problem(input.GitRepository, SafeUri.RepositorySchemes) is { } repo)
             fields["gitRepository"] = [repo];
         if (input.GitCommit is { } commit && !System.Text.RegularExpressions.Regex.IsMatch(commit, "^[0-9a-fA-F]{7,64}$"))
@@ -343,7 +352,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
                 visible.Add(l);
         }
         return new VersionDetail(v.Id, team, asset.Name, asset.Kind, v.Version, v.Status, v.Description, v.Tags, v.Parameters, v.GitRepository, v.GitCommit,
-            v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.PromptVariables, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
+            v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.PromptVariables, v.RowCount, v.Schema, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
             artifacts, upstream, visible, caller.Has(team, TeamRole.Contributor));
     }
 

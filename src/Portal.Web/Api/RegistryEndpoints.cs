@@ -90,11 +90,11 @@ public static class RegistryEndpoints
     private static string? IdempotencyKey(HttpContext ctx) =>
         ctx.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 100 } key ? key : null;
 
-    private static async Task<IResult> ListAssetsAsync(string team, AssetKind? kind, string? tag, string? q, string? cursor, int? limit,
+    private static async Task<IResult> ListAssetsAsync(string team, AssetKind? kind, string? tag, string? q, string? cursor, int? limit, AssetSort? sort,
         HttpContext ctx, CallerResolver resolver, AssetService assets)
     {
         var caller = await CallerAsync(ctx, resolver);
-        var page = await assets.ListAsync(caller, team, new AssetFilter(kind, tag, q, cursor, limit ?? 25), ctx.RequestAborted);
+        var page = await assets.ListAsync(caller, team, new AssetFilter(kind, tag, q, cursor, limit ?? 25, sort ?? AssetSort.Name), ctx.RequestAborted);
         return page.IsSuccess ? Results.Ok(page.Value) : Problem(page.Error!);
     }
 

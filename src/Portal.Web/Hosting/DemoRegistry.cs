@@ -48,7 +48,10 @@ internal sealed class DemoRegistry(AssetService assets, VersionService versions,
         await Version("marketing", "churn-classifier", "1.2.0-rc.1", "Candidate with tenure features", [], null, [], ct, finalize: false);
 
         await Asset("marketing", "iris", AssetKind.Dataset, "Fisher's Iris measurements (150 flowers, 3 species).", ["tabular", "reference"], ct);
-        await Version("marketing", "iris", "1.0.0", "UCI copy", [], ("iris.csv", IrisCsv()), [], ct);
+        await Version("marketing", "iris", "1.0.0", "UCI copy", [], ("iris.csv", IrisCsv()), [], ct, rowCount: 150, schema: new()
+        {
+            ["sepal_length"] = "float64", ["sepal_width"] = "float64", ["petal_length"] = "float64", ["petal_width"] = "float64", ["species"] = "category",
+        });
         await Asset("marketing", "iris-classifier", AssetKind.Model, "Decision tree classifying iris species; the team's reference model.", ["tabular", "sklearn"], ct);
         await Version("marketing", "iris-classifier", "1.0.0", "Depth-3 tree", [new(LineageKind.TrainedOn, "marketing", "iris", "1.0.0")],
             ("model/iris.onnx", Bytes("iris-1.0.0", 4_000)), Metrics(0.947, 0.96, "species"), ct, new() { ["max_depth"] = "3", ["criterion"] = "gini" });
@@ -86,9 +89,11 @@ internal sealed class DemoRegistry(AssetService assets, VersionService versions,
     }
 
     private async Task Version(string team, string asset, string version, string description, UpstreamReference[] lineage, (string Path, byte[] Content)? file,
-        MetricInput[] values, CancellationToken ct, Dictionary<string, string>? parameters = null, bool finalize = true, string[]? promptVariables = null)
+        MetricInput[] values, CancellationToken ct, Dictionary<string, string>? parameters = null, bool finalize = true, string[]? promptVariables = null,
+        long? rowCount = null, Dictionary<string, string>? schema = null)
     {
-        Ensure(await versions.CreateAsync(Seeder, team, asset, new VersionInput(version, description, null, parameters, lineage, PromptVariables: promptVariables), null, ct));
+        Ensure(await versions.CreateAsync(Seeder, team, asset,
+            new VersionInput(version, description, null, parameters, lineage, PromptVariables: promptVariables, RowCount: rowCount, Schema: schema), null, ct));
         if (file is { } f)
             Ensure(await artifacts.UploadAsync(Seeder, team, asset, version, f.Path, new MemoryStream(f.Content), null, ct));
         if (values.Length > 0)

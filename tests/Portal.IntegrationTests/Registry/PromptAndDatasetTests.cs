@@ -103,3 +103,38 @@ public sealed class InterruptedUploadTests(SqlitePortal app) : IClassFixture<Sql
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.ArtifactRoot, "incoming")));
     }
 }
+
+public sealed class DatasetMetadataAndSortTests(SqlitePortal app) : IClassFixture<SqlitePortal>
+{
+    [Fact]
+    public async Task Dataset_version_keeps_row_count_and_schema()
+    {
+        var client = await app.ApiClientAsync("marketing", TeamRole.Contributor);
+        var asset = $"ds-{Guid.NewGuid():N}"[..11];
+        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Dataset" });
+
+        var created = await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions",
+            new { version = "1.0.0", rowCount = 150, schema = new Dictionary<string, string> { ["age"] = "int64", ["region"] = "category" } });
+        var negative = await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", new { version = "1.0.1", rowCount = -1 });
+
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(150, body.GetProperty("rowCount").GetInt64());
+        Assert.Equal("category", body.GetProperty("schema").GetProperty("region").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+    }
+
+    [Fact]
+    public async Task Assets_sort_by_recent_update_with_a_cursor()
+    {
+        var client = await app.ApiClientAsync("finance", TeamRole.Contributor);
+        var tag = $"sort-{Guid.NewGuid():N}"[..13];
+        foreach (var name in new[] { "zeta", "alpha", "mid" })
+            await client.PostAsJsonAsync("/api/v1/teams/finance/assets", new { name = $"{tag}-{name}", kind = "Model", tags = new[] { tag } });
+
+        var first = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/assets?tag={tag}&sort=RecentlyUpdated&limit=2");
+        var second = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/assets?tag={tag}&sort=RecentlyUpdated&limit=2&cursor={first.GetProperty("nextCursor").GetString()}");
+
+        Assert.Equal([$"{tag}-mid", $"{tag}-alpha"], first.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Equal([$"{tag}-zeta"], second.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+    }
+}
