@@ -12,8 +12,8 @@ using Portal.Core.Data;
 namespace Portal.Migrations.SqlServer.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261123113242_DatasetMetadata")]
-    partial class DatasetMetadata
+    [Migration("20261123113645_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
