@@ -12,10 +12,7 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
         var shell = new PortalShell(page);
         try
         {
-            await page.GotoAsync("/teams/marketing/assets");
-            await new DevSignInPage(page).SignInAsAsync("Maya Contreras");
-            await page.WaitForURLAsync("**/teams/marketing/assets");
-            await shell.WaitForInteractiveAsync();
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets", "Maya Contreras");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "New asset" }).ClickAsync();
             var dialog = page.GetByRole(AriaRole.Dialog);
@@ -80,10 +77,7 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
         var shell = new PortalShell(page);
         try
         {
-            await page.GotoAsync("/teams/marketing/assets/iris-classifier");
-            await new DevSignInPage(page).SignInAsAsync("Tomás Lindqvist");
-            await page.WaitForURLAsync("**/teams/marketing/assets/iris-classifier");
-            await shell.WaitForInteractiveAsync();
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/iris-classifier", "Tomás Lindqvist");
             await Assertions.Expect(page.GetByTestId("versions-table")).ToContainTextAsync("2.0.0");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();

@@ -25,10 +25,7 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
         var shell = new PortalShell(page);
         await WithScreenshotOnFailure(page, "contributor", async () =>
         {
-            await page.GotoAsync("/");
-            await new DevSignInPage(page).SignInAsAsync("Maya Contreras");
-            await page.WaitForURLAsync(fixture.App.RootUrl + "/");
-            await shell.WaitForInteractiveAsync();
+            await new DevSignInPage(page).OpenAsAsync("/", "Maya Contreras");
             await Assertions.Expect(shell.Heading).ToContainTextAsync("Welcome, Maya Contreras");
             await Assertions.Expect(page.GetByTestId("team-card")).ToHaveCountAsync(1);
             await shell.ScreenshotAsync("home-contributor");
@@ -71,10 +68,7 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
             await new DevSignInPage(victor).SignInAsAsync("Victor Hale");
             await victor.WaitForURLAsync(fixture.App.RootUrl + "/");
 
-            await page.GotoAsync("/teams/marketing/members");
-            await new DevSignInPage(page).SignInAsAsync("Tomás Lindqvist");
-            await page.WaitForURLAsync("**/teams/marketing/members");
-            await shell.WaitForInteractiveAsync();
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/members", "Tomás Lindqvist");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Grant a role" }).ClickAsync();
             var dialog = page.GetByRole(AriaRole.Dialog);
@@ -108,17 +102,11 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
         var shell = new PortalShell(page);
         await WithScreenshotOnFailure(page, "disabled", async () =>
         {
-            await page.GotoAsync("/teams/finance");
-            await new DevSignInPage(page).SignInAsAsync("Grace Kim");
-            await page.WaitForURLAsync("**/teams/finance");
-            await shell.WaitForInteractiveAsync();
+            await new DevSignInPage(page).OpenAsAsync("/teams/finance", "Grace Kim");
 
             // A platform admin disables Grace on the Users page, in another browser.
             var admin = await fixture.NewPageAsync();
-            await admin.GotoAsync("/admin/users");
-            await new DevSignInPage(admin).SignInAsAsync("Pat Nakamura");
-            await admin.WaitForURLAsync("**/admin/users");
-            await new PortalShell(admin).WaitForInteractiveAsync();
+            await new DevSignInPage(admin).OpenAsAsync("/admin/users", "Pat Nakamura");
             await admin.GetByRole(AriaRole.Button, new() { Name = "Disable Grace Kim" }).ClickAsync();
             await admin.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
             await Assertions.Expect(admin.GetByTestId("users-table")).ToContainTextAsync("Disabled");

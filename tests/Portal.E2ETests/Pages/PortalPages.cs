@@ -10,6 +10,15 @@ public sealed class DevSignInPage(IPage page)
         await page.WaitForURLAsync("**/dev-idp/login**");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {displayName}" }).ClickAsync();
     }
+
+    /// <summary>Opens a page as an anonymous visitor, signs in as the demo user through the real flow, and waits for the page to be live.</summary>
+    public async Task OpenAsAsync(string path, string displayName)
+    {
+        await page.GotoAsync(path);
+        await SignInAsAsync(displayName);
+        await page.WaitForURLAsync(path == "/" ? new Uri(page.Url).GetLeftPart(UriPartial.Authority) + "/" : "**" + path);
+        await new PortalShell(page).WaitForInteractiveAsync();
+    }
 }
 
 /// <summary>The portal's frame: app bar, user menu, navigation.</summary>
