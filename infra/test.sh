@@ -16,7 +16,10 @@ pgdir=$(mktemp -d /tmp/portal-pg.XXXXXX)
 stop_pg() { runuser -u nobody -- "$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")/pg_ctl" -D "$pgdir" -m fast stop >/dev/null 2>&1 || true; }
 if [ -z "${PORTAL_TEST_POSTGRES:-}" ]; then
   echo "== Starting PostgreSQL on 127.0.0.1"
-  PORTAL_TEST_POSTGRES=$(infra/start-test-postgres.sh "$pgdir" "${PORTAL_TEST_PG_PORT:-55432}") || { cat "$pgdir/server.log" 2>/dev/null; exit 1; }
+  port=${PORTAL_TEST_PG_PORT:-55432}
+  # Another server on the port (a developer's own cluster, say): take the next free one.
+  while (echo > "/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  PORTAL_TEST_POSTGRES=$(infra/start-test-postgres.sh "$pgdir" "$port") || { cat "$pgdir/server.log" 2>/dev/null; exit 1; }
   export PORTAL_TEST_POSTGRES
   trap stop_pg EXIT
 fi
