@@ -18,6 +18,9 @@ public sealed record Error(string Code, string Message, ErrorKind Kind)
     public static Error Validation(string code, string message, IReadOnlyDictionary<string, string[]>? fields = null) =>
         new(code, message, ErrorKind.Validation) { Fields = fields };
     public static Error NotFound(string code, string message) => new(code, message, ErrorKind.NotFound);
+
+    /// <summary>The first message for one field, for showing under that input.</summary>
+    public string? FieldMessage(string field) => Fields is { } fields && fields.TryGetValue(field, out var messages) ? messages[0] : null;
     public static Error Forbidden(string code, string message) => new(code, message, ErrorKind.Forbidden);
     public static Error Conflict(string code, string message) => new(code, message, ErrorKind.Conflict);
 }

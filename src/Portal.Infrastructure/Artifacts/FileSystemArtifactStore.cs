@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Security.Cryptography;
 using Portal.Core.Artifacts;
 
 namespace Portal.Infrastructure.Artifacts;
@@ -69,23 +67,12 @@ public sealed class FileSystemArtifactStore(string root) : IArtifactStore
     {
         Directory.CreateDirectory(_incoming);
         var temp = Path.Combine(_incoming, $"{Guid.NewGuid():N}.part");
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long size = 0;
+            string sha;
+            long size;
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
-            {
-                int read;
-                while ((read = await content.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
-                {
-                    hash.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                    size += read;
-                }
-                await file.FlushAsync(ct);
-            }
-            var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+                (sha, size) = await HashingCopy.CopyAsync(content, file, ct);
             if (expectedSha256 is not null && !string.Equals(sha, expectedSha256, StringComparison.Ordinal))
                 return null;
             var target = PathOf(sha);
@@ -104,7 +91,6 @@ public sealed class FileSystemArtifactStore(string root) : IArtifactStore
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             if (File.Exists(temp))
                 File.Delete(temp);
         }

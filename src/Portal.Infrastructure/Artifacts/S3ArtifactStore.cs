@@ -150,27 +150,11 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         var spool = Path.Combine(Path.GetTempPath(), $"portal-s3-{Guid.NewGuid():N}.part");
         try
         {
-            string sha;
             await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous))
             {
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-                try
-                {
-                    int read;
-                    while ((read = await content.ReadAsync(buffer.AsMemory(0, 1 << 20), ct)) > 0)
-                    {
-                        hash.AppendData(buffer, 0, read);
-                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+                var (sha, size) = await HashingCopy.CopyAsync(content, file, ct);
                 if (await ExistsAsync(sha, ct))
-                    return new StoredContent(sha, file.Length);
+                    return new StoredContent(sha, size);
                 file.Position = 0;
                 return await WriteAsync(file, sha, ct);
             }
