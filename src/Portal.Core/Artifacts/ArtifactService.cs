@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Assets;
 using Portal.Core.Audit;
@@ -36,7 +37,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
             return RegistryErrors.DigestMismatch;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, write: true, ct);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -74,7 +75,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<Result<ArtifactDownload>> OpenAsync(CallerAccess caller, string team, string asset, string version, string path, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, write: false, ct);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var versionId = found.Value.Version.Id;
@@ -95,7 +96,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
 
     private static async Task<Error?> ReadyForUploadAsync(PortalDbContext db, CallerAccess caller, string team, string asset, string version, string path, CancellationToken ct)
     {
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, write: true, ct);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error;
         var v = found.Value.Version;

@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
@@ -33,10 +34,8 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
 {
     public async Task<Result<AssetDetail>> CreateAsync(CallerAccess caller, string teamSlug, AssetInput input, string? idempotencyKey = null, CancellationToken ct = default)
     {
-        if (!caller.CanView(teamSlug))
-            return TeamErrors.NotFound(teamSlug);
-        if (!caller.Has(teamSlug, TeamRole.Contributor))
-            return TeamErrors.Forbidden("register assets");
+        if (AccessGate.Check(caller, PortalAction.RegisterAssets, teamSlug) is { } denied)
+            return denied;
         var tags = Normalize(input.Tags);
         var owner = string.IsNullOrWhiteSpace(input.Owner) ? caller.Actor.Name : input.Owner.Trim();
         if (!Enum.IsDefined(input.Kind))
@@ -77,14 +76,14 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
     public async Task<Result<AssetDetail>> GetAsync(CallerAccess caller, string teamSlug, string name, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, teamSlug, name, write: false, ct);
+        var found = await RegistryAccess.FindAsync(db, caller, teamSlug, name, PortalAction.ReadAsset, ct);
         return found.IsSuccess ? await DetailAsync(db, caller, teamSlug, found.Value.Asset.Id, ct) : found.Error!;
     }
 
     public async Task<Result<AssetDetail>> UpdateAsync(CallerAccess caller, string teamSlug, string name, AssetUpdate update, int? ifMatch, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, teamSlug, name, write: true, ct, track: true);
+        var found = await RegistryAccess.FindAsync(db, caller, teamSlug, name, PortalAction.RegisterAssets, ct, track: true);
         if (!found.IsSuccess)
             return found.Error!;
         var asset = found.Value.Asset;
@@ -115,11 +114,9 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
     public async Task<Result<AssetDetail>> SetSharingAsync(CallerAccess caller, string teamSlug, string name, string otherTeamSlug, bool shared, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, teamSlug, name, write: false, ct);
+        var found = await RegistryAccess.FindAsync(db, caller, teamSlug, name, PortalAction.ShareAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
-        if (!caller.Has(teamSlug, TeamRole.TeamAdmin))
-            return TeamErrors.Forbidden("share assets");
         var other = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == otherTeamSlug, ct);
         if (other is null || other.Id == found.Value.Team.Id)
             return Error.Validation("asset.share-invalid", $"'{otherTeamSlug}' is not another team.");
@@ -143,8 +140,8 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
     /// <summary>The team's assets and those shared with it, by name, a page at a time (keyset on the name).</summary>
     public async Task<Result<Page<AssetListItem>>> ListAsync(CallerAccess caller, string teamSlug, AssetFilter filter, CancellationToken ct = default)
     {
-        if (!caller.CanView(teamSlug))
-            return TeamErrors.NotFound(teamSlug);
+        if (AccessGate.Check(caller, PortalAction.ViewTeam, teamSlug) is { } denied)
+            return denied;
         var limit = Math.Clamp(filter.Limit, 1, 200);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == teamSlug, ct);
@@ -201,7 +198,7 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
         var sharedWith = await db.AssetShares.Where(s => s.AssetId == id)
             .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => t.Slug).OrderBy(s => s).ToListAsync(ct);
         return new AssetDetail(asset.Id, team.Slug, team.Name, asset.Name, asset.Kind, asset.Description, asset.Owner, asset.Tags,
-            asset.CreatedAt, asset.CreatedBy, asset.UpdatedAt, asset.Revision, sharedWith, caller.Has(teamSlug, TeamRole.Contributor));
+            asset.CreatedAt, asset.CreatedBy, asset.UpdatedAt, asset.Revision, sharedWith, caller.Allows(PortalAction.RegisterAssets, teamSlug));
     }
 
     internal static List<string> Normalize(IReadOnlyList<string>? tags) =>

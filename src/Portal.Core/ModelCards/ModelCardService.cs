@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
 using Portal.Core.Common;
@@ -15,7 +16,7 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<Result<ModelCardView>> GetAsync(CallerAccess caller, string team, string asset, string version, int? revision = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, write: false, ct);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id;
@@ -24,7 +25,7 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
         if (revision is not null && shown is null)
             return Error.NotFound("model-card.revision-not-found", $"The model card has no revision {revision}.");
         return new ModelCardView(shown?.Number ?? 0, shown?.Sections ?? [], shown?.Completeness ?? 0, shown?.CreatedAt, shown?.CreatedBy,
-            history.Select(r => (r.Number, r.CreatedAt, r.CreatedBy, r.Completeness)).ToList(), caller.Has(team, TeamRole.Contributor));
+            history.Select(r => (r.Number, r.CreatedAt, r.CreatedBy, r.Completeness)).ToList(), caller.Allows(PortalAction.RegisterAssets, team));
     }
 
     /// <summary>Saves the card as a new revision; editable in any status, since documentation improves after release.</summary>
@@ -37,7 +38,7 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
         if (sections.Values.Any(v => v is null || v.Length > ModelCardRevision.MaxSectionLength))
             return Error.Validation("model-card.invalid", $"A section may have at most {ModelCardRevision.MaxSectionLength} characters.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, write: true, ct);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id;

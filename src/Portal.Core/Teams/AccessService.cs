@@ -32,7 +32,19 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
         new(actor, new HashSet<GlobalRole>(), new Dictionary<string, TeamAccess>
         {
             [token.TeamSlug] = new(token.TeamId, token.TeamSlug, token.TeamName, token.Role),
-        });
+        })
+        { MayRecordEvidence = token.MayRecordEvidence };
+
+    /// <summary>Whether one of the caller's teams holds a read-only share of the named asset.</summary>
+    public async Task<bool> IsSharedWithAsync(CallerAccess caller, string teamSlug, string assetName, CancellationToken ct = default)
+    {
+        var myTeams = caller.Teams.Values.Select(t => t.TeamId).ToList();
+        if (myTeams.Count == 0)
+            return false;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.AssetShares.AnyAsync(s => myTeams.Contains(s.TeamId)
+            && db.Assets.Any(a => a.Id == s.AssetId && a.Name == assetName && db.Teams.Any(t => t.Id == a.TeamId && t.Slug == teamSlug)), ct);
+    }
 
     public async Task<string?> SecurityStampAsync(Guid userId, CancellationToken ct = default)
     {

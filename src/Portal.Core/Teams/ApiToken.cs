@@ -10,6 +10,8 @@ public sealed class ApiToken
     public Team? Team { get; set; }
     public required string Name { get; set; }
     public TeamRole Role { get; set; }
+    /// <summary>Granted by a TeamAdmin: the token may record golden-check and production metrics, evidence the gates trust.</summary>
+    public bool MayRecordEvidence { get; set; }
     /// <summary>SHA-256 of the secret, hex; the secret itself is shown once and never stored.</summary>
     public required string SecretHash { get; set; }
     /// <summary>The first characters of the token, so people can tell tokens apart.</summary>

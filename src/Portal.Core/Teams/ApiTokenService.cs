@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
@@ -7,7 +8,7 @@ using Portal.Core.Data;
 
 namespace Portal.Core.Teams;
 
-public sealed record ApiTokenView(Guid Id, string Name, TeamRole Role, string Prefix, string CreatedBy, DateTimeOffset CreatedAt,
+public sealed record ApiTokenView(Guid Id, string Name, TeamRole Role, bool MayRecordEvidence, string Prefix, string CreatedBy, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt)
 {
     public string StatusAt(DateTimeOffset now) => RevokedAt is not null ? "Revoked" : ExpiresAt <= now ? "Expired" : "Active";
@@ -16,7 +17,7 @@ public sealed record ApiTokenView(Guid Id, string Name, TeamRole Role, string Pr
 /// <summary>The token text, returned once at creation and never again.</summary>
 public sealed record IssuedApiToken(ApiTokenView Token, string Secret);
 
-public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role);
+public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role, bool MayRecordEvidence);
 
 public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
@@ -25,15 +26,13 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
 
     public async Task<Result<IReadOnlyList<ApiTokenView>>> ListAsync(CallerAccess caller, string slug, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
-        if (!caller.CanManageTeam(slug) && !caller.IsAuditor)
-            return TeamErrors.Forbidden("see API tokens");
+        if (AccessGate.Check(caller, PortalAction.ViewApiTokens, slug) is { } denied)
+            return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var tokens = await db.ApiTokens.AsNoTracking()
             .Where(t => t.Team!.Slug == slug)
             .OrderByDescending(t => t.CreatedAt)
-            .Select(t => new ApiTokenView(t.Id, t.Name, t.Role, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt))
+            .Select(t => new ApiTokenView(t.Id, t.Name, t.Role, t.MayRecordEvidence, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt))
             .ToListAsync(ct);
         return Result<IReadOnlyList<ApiTokenView>>.From(tokens);
     }
@@ -41,7 +40,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     /// <summary>Active tokens that lapse soon in the teams the caller administers: renewals wait for them.</summary>
     public async Task<IReadOnlyList<(string TeamSlug, ApiTokenView Token)>> ExpiringSoonAsync(CallerAccess caller, TimeSpan within, CancellationToken ct = default)
     {
-        var slugs = caller.Teams.Keys.Where(caller.CanManageTeam).ToList();
+        var slugs = caller.Teams.Keys.Where(slug => caller.Allows(PortalAction.ManageApiTokens, slug)).ToList();
         if (slugs.Count == 0)
             return [];
         var now = clock.GetUtcNow();
@@ -50,22 +49,23 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         var rows = await db.ApiTokens.AsNoTracking()
             .Where(t => slugs.Contains(t.Team!.Slug) && t.RevokedAt == null && t.ExpiresAt > now && t.ExpiresAt <= horizon)
             .OrderBy(t => t.ExpiresAt)
-            .Select(t => new { t.Team!.Slug, View = new ApiTokenView(t.Id, t.Name, t.Role, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt) })
+            .Select(t => new { t.Team!.Slug, View = new ApiTokenView(t.Id, t.Name, t.Role, t.MayRecordEvidence, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt) })
             .ToListAsync(ct);
         return rows.Select(r => (r.Slug, r.View)).ToList();
     }
 
-    public async Task<Result<IssuedApiToken>> CreateAsync(CallerAccess caller, string slug, string name, TeamRole role, int lifetimeDays, CancellationToken ct = default)
+    public async Task<Result<IssuedApiToken>> CreateAsync(CallerAccess caller, string slug, string name, TeamRole role, int lifetimeDays,
+        bool mayRecordEvidence = false, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
-        if (!caller.CanManageTeam(slug))
-            return TeamErrors.Forbidden("create API tokens");
+        if (AccessGate.Check(caller, PortalAction.ManageApiTokens, slug) is { } denied)
+            return denied;
         var fields = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > ApiToken.MaxNameLength)
             fields["name"] = [$"A name is required and may have at most {ApiToken.MaxNameLength} characters."];
         if (!Enum.IsDefined(role))
             fields["role"] = ["Choose a role: Viewer, Contributor, Approver or TeamAdmin."];
+        if (mayRecordEvidence && role < TeamRole.Contributor)
+            fields["mayRecordEvidence"] = ["Only a Contributor token or higher can record evidence."];
         if (lifetimeDays is < 1 or > MaxLifetimeDays)
             fields["lifetimeDays"] = [$"The lifetime must be between 1 and {MaxLifetimeDays} days."];
         if (fields.Count > 0)
@@ -80,23 +80,21 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         var now = clock.GetUtcNow();
         var token = new ApiToken
         {
-            TeamId = team.Id, Name = name.Trim(), Role = role, SecretHash = Hash(secret), Prefix = secret[..12],
+            TeamId = team.Id, Name = name.Trim(), Role = role, MayRecordEvidence = mayRecordEvidence, SecretHash = Hash(secret), Prefix = secret[..12],
             CreatedByUserId = caller.Actor.UserId ?? Guid.Empty, CreatedByName = caller.Actor.Name,
             CreatedAt = now, ExpiresAt = now.AddDays(lifetimeDays),
         };
         db.ApiTokens.Add(token);
         db.Record(caller.Actor, now, "token.created", "api-token", token.Id.ToString(), team.Id,
-            after: new { token.Name, token.Role, token.Prefix, token.ExpiresAt });
+            after: new { token.Name, token.Role, token.MayRecordEvidence, token.Prefix, token.ExpiresAt });
         await db.SaveChangesAsync(ct);
-        return new IssuedApiToken(new ApiTokenView(token.Id, token.Name, role, token.Prefix, token.CreatedByName, now, token.ExpiresAt, null), secret);
+        return new IssuedApiToken(new ApiTokenView(token.Id, token.Name, role, mayRecordEvidence, token.Prefix, token.CreatedByName, now, token.ExpiresAt, null), secret);
     }
 
     public async Task<Result> RevokeAsync(CallerAccess caller, string slug, Guid tokenId, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
-        if (!caller.CanManageTeam(slug))
-            return TeamErrors.Forbidden("revoke API tokens");
+        if (AccessGate.Check(caller, PortalAction.ManageApiTokens, slug) is { } denied)
+            return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var token = await db.ApiTokens.SingleOrDefaultAsync(t => t.Id == tokenId && t.Team!.Slug == slug, ct);
         if (token is null)
@@ -125,7 +123,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             return new Error("token.revoked", "The bearer token has been revoked.", ErrorKind.Unauthorized);
         if (token.ExpiresAt <= clock.GetUtcNow())
             return new Error("token.expired", "The bearer token has expired.", ErrorKind.Unauthorized);
-        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role);
+        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role, token.MayRecordEvidence);
     }
 
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

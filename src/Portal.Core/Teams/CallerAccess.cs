@@ -5,24 +5,20 @@ namespace Portal.Core.Teams;
 public sealed record TeamAccess(Guid TeamId, string Slug, string Name, TeamRole Role);
 
 /// <summary>
-/// What the caller may do right now, read from the database for each request or action, so a
-/// revoked role stops working at once. Built by <see cref="AccessService"/>.
+/// Who the caller is and which roles they hold right now, read from the database for each request or
+/// action, so a revoked role stops working at once. Built by <see cref="AccessService"/>. What the
+/// roles allow is decided by <see cref="Access.AccessGate"/> alone.
 /// </summary>
 public sealed record CallerAccess(Actor Actor, IReadOnlySet<GlobalRole> GlobalRoles, IReadOnlyDictionary<string, TeamAccess> Teams)
 {
-    public bool IsAuditor => GlobalRoles.Contains(GlobalRole.Auditor);
-    public bool IsPlatformAdmin => GlobalRoles.Contains(GlobalRole.PlatformAdmin);
+    /// <summary>Set only for API tokens a TeamAdmin issued with the right to record golden-check and production metrics.</summary>
+    public bool MayRecordEvidence { get; init; }
 
     public TeamRole? RoleIn(string teamSlug) => Teams.TryGetValue(teamSlug, out var t) ? t.Role : null;
 
-    /// <summary>Members read their team; Auditors and PlatformAdmins read every team.</summary>
-    public bool CanView(string teamSlug) => Teams.ContainsKey(teamSlug) || IsAuditor || IsPlatformAdmin;
-
-    public bool Has(string teamSlug, TeamRole atLeast) => RoleIn(teamSlug) is { } role && role >= atLeast;
-
-    /// <summary>PlatformAdmins may administer any team's membership, so a new team can be staffed.</summary>
-    public bool CanManageTeam(string teamSlug) => Has(teamSlug, TeamRole.TeamAdmin) || IsPlatformAdmin;
-
     public static CallerAccess Anonymous { get; } =
         new(new Actor(ActorKind.System, "anonymous", "anonymous"), new HashSet<GlobalRole>(), new Dictionary<string, TeamAccess>());
+
+    /// <summary>A scheduled job of the portal: no team role, but the jobs' own rights (evidence metrics) in every team.</summary>
+    public static CallerAccess ForJob(Actor job) => new(job, new HashSet<GlobalRole>(), new Dictionary<string, TeamAccess>());
 }

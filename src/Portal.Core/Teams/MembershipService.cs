@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
 using Portal.Core.Common;
@@ -19,8 +20,8 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
 {
     public async Task<Result<IReadOnlyList<Member>>> ListAsync(CallerAccess caller, string slug, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
+        if (AccessGate.Check(caller, PortalAction.ViewTeam, slug) is { } denied)
+            return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var rows = await db.TeamMemberships.AsNoTracking()
             .Where(m => m.Team!.Slug == slug)
@@ -38,10 +39,8 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
     /// <summary>Grants a local role to a user who has signed in before, found by e-mail.</summary>
     public async Task<Result<MemberRole>> GrantAsync(CallerAccess caller, string slug, string email, TeamRole role, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
-        if (!caller.CanManageTeam(slug))
-            return TeamErrors.Forbidden("manage members");
+        if (AccessGate.Check(caller, PortalAction.ManageMembers, slug) is { } denied)
+            return denied;
         if (!Enum.IsDefined(role))
             return Error.Validation("membership.invalid", "Choose a role: Viewer, Contributor, Approver or TeamAdmin.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -74,10 +73,8 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
 
     public async Task<Result> RevokeAsync(CallerAccess caller, string slug, Guid membershipId, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
-        if (!caller.CanManageTeam(slug))
-            return TeamErrors.Forbidden("manage members");
+        if (AccessGate.Check(caller, PortalAction.ManageMembers, slug) is { } denied)
+            return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var membership = await db.TeamMemberships.Include(m => m.User)
             .SingleOrDefaultAsync(m => m.Id == membershipId && m.Team!.Slug == slug, ct);

@@ -8,7 +8,7 @@ public static class TeamErrors
     // A caller who may not see a team learns nothing about it: same answer as a missing team.
     public static Error NotFound(string slug) => Error.NotFound("team.not-found", $"There is no team '{slug}' that you can see.");
     public static Error Forbidden(string what) => Error.Forbidden("team.forbidden", $"Your role in this team does not allow you to {what}.");
-    public static Error PlatformAdminOnly() => Error.Forbidden("platform.forbidden", "Only platform administrators may do this.");
+    public static Error GlobalForbidden(string what) => Error.Forbidden("platform.forbidden", $"Your global roles do not allow you to {what}.");
     public static readonly Error Exists = Error.Conflict("team.exists", "A team with this slug already exists.");
     public static readonly Error UserNotFound = Error.NotFound("user.not-found", "No user with this e-mail has signed in to the portal yet.");
     public static readonly Error MembershipNotFound = Error.NotFound("membership.not-found", "This membership does not exist.");

@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
 using Portal.Core.Common;
@@ -20,7 +21,7 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Teams.AsNoTracking();
-        if (!caller.IsAuditor && !caller.IsPlatformAdmin)
+        if (!caller.Allows(PortalAction.ViewAllTeams))
         {
             var slugs = caller.Teams.Keys.ToList();
             query = query.Where(t => slugs.Contains(t.Slug));
@@ -42,7 +43,7 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var events = db.AuditEvents.AsNoTracking().Where(e => e.TeamId != null);
-        if (!caller.IsAuditor && !caller.IsPlatformAdmin)
+        if (!caller.Allows(PortalAction.ViewAllTeams))
         {
             var ids = caller.Teams.Values.Select(t => t.TeamId).ToList();
             events = events.Where(e => ids.Contains(e.TeamId!.Value));
@@ -57,8 +58,8 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     public async Task<Result<TeamWorkspace>> GetWorkspaceAsync(CallerAccess caller, string slug, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
+        if (AccessGate.Check(caller, PortalAction.ViewTeam, slug) is { } denied)
+            return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == slug, ct);
         if (team is null)
@@ -77,8 +78,8 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     public async Task<Result<TeamSummary>> CreateAsync(CallerAccess caller, string slug, string name, string description, CancellationToken ct = default)
     {
-        if (!caller.IsPlatformAdmin)
-            return TeamErrors.PlatformAdminOnly();
+        if (AccessGate.Check(caller, PortalAction.CreateTeams) is { } denied)
+            return denied;
         if (Team.Validate(slug, name, description) is { } invalid)
             return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -94,10 +95,8 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
 
     public async Task<Result<TeamSummary>> UpdateAsync(CallerAccess caller, string slug, string name, string description, CancellationToken ct = default)
     {
-        if (!caller.CanView(slug))
-            return TeamErrors.NotFound(slug);
-        if (!caller.CanManageTeam(slug))
-            return TeamErrors.Forbidden("change team settings");
+        if (AccessGate.Check(caller, PortalAction.ChangeTeamSettings, slug) is { } denied)
+            return denied;
         if (Team.Validate(slug, name, description) is { } invalid)
             return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
 using Portal.Core.Common;
@@ -12,8 +13,8 @@ public sealed class UserAdminService(IDbContextFactory<PortalDbContext> dbFactor
 {
     public async Task<Result<IReadOnlyList<UserSummary>>> ListAsync(CallerAccess caller, string? search, CancellationToken ct = default)
     {
-        if (!caller.IsPlatformAdmin && !caller.IsAuditor)
-            return TeamErrors.PlatformAdminOnly();
+        if (AccessGate.Check(caller, PortalAction.ViewUsers) is { } denied)
+            return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.Users.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(search))
@@ -31,8 +32,8 @@ public sealed class UserAdminService(IDbContextFactory<PortalDbContext> dbFactor
     /// <summary>A disabled user loses every open session within the revalidation interval and cannot sign in.</summary>
     public async Task<Result> SetDisabledAsync(CallerAccess caller, Guid userId, bool disabled, CancellationToken ct = default)
     {
-        if (!caller.IsPlatformAdmin)
-            return TeamErrors.PlatformAdminOnly();
+        if (AccessGate.Check(caller, PortalAction.ManageUsers) is { } denied)
+            return denied;
         if (caller.Actor.UserId == userId && disabled)
             return Error.Conflict("user.self-disable", "You cannot disable your own account.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
@@ -43,9 +44,14 @@ public sealed partial class MetricService(IDbContextFactory<PortalDbContext> dbF
             return Error.Validation("metric.invalid", "Some metrics are invalid; none were recorded.", fields);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, write: true, ct);
+        // Golden-check and production figures are evidence the gates rely on: people cannot write them.
+        var evidence = metrics.Count(m => m.Source is MetricSource.GoldenCheck or MetricSource.Production);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version,
+            evidence == metrics.Count ? PortalAction.RecordEvidence : PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
+        if (evidence > 0 && AccessGate.Check(caller, PortalAction.RecordEvidence, team) is { } denied)
+            return denied;
         var v = found.Value.Version;
         if (v.Status == VersionStatus.Abandoned)
             return Error.Conflict("version.abandoned", "The version was abandoned; it takes no more metrics.");
@@ -63,7 +69,7 @@ public sealed partial class MetricService(IDbContextFactory<PortalDbContext> dbF
     public async Task<Result<IReadOnlyList<MetricView>>> ListAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, write: false, ct);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id;

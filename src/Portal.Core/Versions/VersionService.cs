@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
@@ -64,7 +65,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<Result<VersionDetail>> CreateAsync(CallerAccess caller, string team, string asset, VersionInput input, string? idempotencyKey = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, team, asset, write: true, ct);
+        var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var replay = await Idempotency.FindAsync(db, caller, idempotencyKey, "version.create:" + found.Value.Asset.Id, input, ct);
@@ -125,14 +126,14 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<Result<VersionDetail>> GetAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, write: false, ct);
+        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         return found.IsSuccess ? await DetailAsync(db, caller, team, found.Value.Version.Id, ct) : found.Error!;
     }
 
     public async Task<Result<IReadOnlyList<VersionSummary>>> ListAsync(CallerAccess caller, string team, string asset, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, team, asset, write: false, ct);
+        var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Asset.Id;
@@ -151,8 +152,8 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
     /// </summary>
     public async Task<Result<Page<VersionSearchHit>>> SearchAsync(CallerAccess caller, string team, VersionSearch search, CancellationToken ct = default)
     {
-        if (!caller.CanView(team))
-            return TeamErrors.NotFound(team);
+        if (AccessGate.Check(caller, PortalAction.ViewTeam, team) is { } denied)
+            return denied;
         var limit = Math.Clamp(search.Limit, 1, 200);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
@@ -186,7 +187,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<Result<IReadOnlyList<VersionEvent>>> HistoryAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, write: false, ct);
+        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id.ToString();
@@ -201,7 +202,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<Result<(string Patch, string Minor, string Major)>> SuggestNextAsync(CallerAccess caller, string team, string asset, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, team, asset, write: false, ct);
+        var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Asset.Id;
@@ -221,7 +222,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         IReadOnlyList<string> tags, int? ifMatch, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, write: true, ct);
+        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -251,7 +252,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
     private async Task<Result<VersionDetail>> TransitionAsync(CallerAccess caller, string team, string asset, string version, VersionStatus target, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, write: true, ct);
+        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -278,9 +279,9 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
     }
 
     internal static async Task<Result<(Guid TeamId, Asset Asset, AssetVersion Version)>> FindVersionAsync(PortalDbContext db, CallerAccess caller,
-        string team, string asset, string version, bool write, CancellationToken ct)
+        string team, string asset, string version, PortalAction action, CancellationToken ct)
     {
-        var found = await RegistryAccess.FindAsync(db, caller, team, asset, write, ct);
+        var found = await RegistryAccess.FindAsync(db, caller, team, asset, action, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var assetId = found.Value.Asset.Id;
@@ -291,7 +292,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
 
     private static async Task<Guid?> FindUpstreamAsync(PortalDbContext db, CallerAccess caller, UpstreamReference reference, CancellationToken ct)
     {
-        var found = await RegistryAccess.FindAsync(db, caller, reference.Team, reference.Asset, write: false, ct);
+        var found = await RegistryAccess.FindAsync(db, caller, reference.Team, reference.Asset, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return null;
         var assetId = found.Value.Asset.Id;
@@ -353,7 +354,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         }
         return new VersionDetail(v.Id, team, asset.Name, asset.Kind, v.Version, v.Status, v.Description, v.Tags, v.Parameters, v.GitRepository, v.GitCommit,
             v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.PromptVariables, v.RowCount, v.Schema, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
-            artifacts, upstream, visible, caller.Has(team, TeamRole.Contributor));
+            artifacts, upstream, visible, caller.Allows(PortalAction.RegisterAssets, team));
     }
 
     private static IQueryable<LineageView> LineageQuery(PortalDbContext db, IQueryable<LineageEdge> edges, bool upstream) =>

@@ -584,6 +584,9 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.Property<DateTimeOffset?>("ExpiryRecordedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("MayRecordEvidence")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

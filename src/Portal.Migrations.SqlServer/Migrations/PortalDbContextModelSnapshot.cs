@@ -586,6 +586,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<DateTimeOffset?>("ExpiryRecordedAt")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<bool>("MayRecordEvidence")
+                        .HasColumnType("bit");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -574,6 +574,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<long?>("ExpiryRecordedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("MayRecordEvidence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)

@@ -60,6 +60,7 @@ public static class ApiSetup
         var settings = app.Services.GetRequiredService<PortalSettings>();
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization()
+            .RequirePermissions()
             .RequireRateLimiting("api")
             .DisableAntiforgery()
             .AddEndpointFilter(new JsonBodyLimitFilter(settings.Security.MaxJsonBodyBytes))
@@ -67,6 +68,7 @@ public static class ApiSetup
         // Artifact uploads stream multi-gigabyte bodies: no JSON limit, no request size limit.
         var uploads = app.MapGroup("/api/v1")
             .RequireAuthorization()
+            .RequirePermissions()
             .RequireRateLimiting("api")
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitMetadata(null));

@@ -79,10 +79,10 @@ public static class AuthenticationSetup
         services.AddAuthorization(o =>
         {
             o.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
-            TeamPolicies.Add(o);
+            PortalPolicies.Add(o);
         });
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, PortalAuthorizationResultHandler>();
-        services.AddScoped<IAuthorizationHandler, TeamAccessHandler>();
+        services.AddScoped<IAuthorizationHandler, PortalActionHandler>();
         services.AddScoped<CallerResolver>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingPortalAuthenticationStateProvider>();

@@ -16,6 +16,7 @@ public static class PortalClaims
     public const string TeamSlug = "portal_team";
     public const string TeamName = "portal_team_name";
     public const string TeamRole = "portal_team_role";
+    public const string MayRecordEvidence = "portal_evidence";
 
     public static Guid? GetUserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirst(UserId)?.Value, out var id) ? id : null;
@@ -27,7 +28,8 @@ public static class PortalClaims
             || !Enum.TryParse<TeamRole>(principal.FindFirst(TeamRole)?.Value, out var role))
             return null;
         return new ApiTokenPrincipal(tokenId, principal.FindFirst(Name)?.Value ?? "", teamId,
-            principal.FindFirst(TeamSlug)?.Value ?? "", principal.FindFirst(TeamName)?.Value ?? "", role);
+            principal.FindFirst(TeamSlug)?.Value ?? "", principal.FindFirst(TeamName)?.Value ?? "", role,
+            principal.HasClaim(MayRecordEvidence, "true"));
     }
 
     public static ClaimsPrincipal ForToken(ApiTokenPrincipal token, string scheme) => new(new ClaimsIdentity(
@@ -38,6 +40,7 @@ public static class PortalClaims
         new Claim(TeamSlug, token.TeamSlug),
         new Claim(TeamName, token.TeamName),
         new Claim(TeamRole, token.Role.ToString()),
+        new Claim(MayRecordEvidence, token.MayRecordEvidence ? "true" : "false"),
     ], scheme, Name, null));
 
     public static Actor ToActor(this ClaimsPrincipal principal, string? clientAddress, string? correlationId)

@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.Dashboard;
+using Portal.Core.Access;
 using Portal.Core.Artifacts;
 using Portal.Core.Teams;
 using Portal.Infrastructure.Jobs;
@@ -43,7 +44,7 @@ public static class JobsSetup
             DisplayStorageConnectionString = false,
             AppPath = "/",
             DashboardTitle = "Portal jobs",
-        }).RequireAuthorization(TeamPolicies.PlatformAdmin);
+        }).RequireAuthorization(nameof(PortalAction.ViewJobs));
 
     private sealed class PlatformAdminDashboardFilter : IDashboardAsyncAuthorizationFilter
     {
@@ -51,7 +52,7 @@ public static class JobsSetup
         {
             var http = context.GetHttpContext();
             var caller = await http.RequestServices.GetRequiredService<CallerResolver>().ResolveAsync(http.User, null, null, http.RequestAborted);
-            return caller.IsPlatformAdmin;
+            return caller.Allows(PortalAction.ViewJobs);
         }
     }
 }

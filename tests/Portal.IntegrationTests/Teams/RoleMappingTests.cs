@@ -1,3 +1,4 @@
+using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
 using Portal.Core.Teams;
@@ -66,9 +67,8 @@ public abstract class RoleMappingTests(PortalApp app)
 
         var caller = await app.CallerAsync(user);
 
-        Assert.True(caller.IsAuditor);
-        Assert.False(caller.IsPlatformAdmin);
-        Assert.True(caller.CanView("finance"));
+        Assert.Equal([GlobalRole.Auditor], caller.GlobalRoles);
+        Assert.True(caller.Allows(PortalAction.ViewTeam, "finance"));
     }
 
     [Fact]

@@ -1,0 +1,88 @@
+using Portal.Core.Assets;
+using Portal.Core.Common;
+using Portal.Core.Teams;
+
+namespace Portal.Core.Access;
+
+/// <summary>
+/// The one place that answers "may this caller do this action on this target". Services, API
+/// endpoints and pages all ask it, so a rule changes here and nowhere else (ADR-005). A disabled
+/// user resolves to <see cref="CallerAccess.Anonymous"/> and therefore holds no right at all.
+/// </summary>
+public static class AccessGate
+{
+    /// <summary>A team rule: the least team role, which global roles also pass, and whether a read-only share is enough.</summary>
+    private sealed record Rule(string Doing, TeamRole? AtLeast, GlobalRole[] GlobalRoles, bool ShareSuffices = false, bool EvidenceOnly = false, bool JobsMay = false)
+    {
+        public bool IsTeamRule => AtLeast is not null;
+    }
+
+    private static readonly GlobalRole[] Readers = [GlobalRole.Auditor, GlobalRole.PlatformAdmin];
+    private static readonly GlobalRole[] Admins = [GlobalRole.PlatformAdmin];
+
+    private static readonly Dictionary<PortalAction, Rule> Rules = new()
+    {
+        [PortalAction.ViewTeam] = new("open this team", TeamRole.Viewer, Readers, JobsMay: true),
+        [PortalAction.ReadAsset] = new("read this asset", TeamRole.Viewer, Readers, ShareSuffices: true, JobsMay: true),
+        [PortalAction.RegisterAssets] = new("change assets", TeamRole.Contributor, []),
+        [PortalAction.RecordEvidence] = new("record golden-check or production evidence", TeamRole.Contributor, [], EvidenceOnly: true, JobsMay: true),
+        [PortalAction.ShareAssets] = new("share assets", TeamRole.TeamAdmin, []),
+        [PortalAction.ChangeTeamSettings] = new("change team settings", TeamRole.TeamAdmin, Admins),
+        [PortalAction.ManageMembers] = new("manage members", TeamRole.TeamAdmin, Admins),
+        [PortalAction.ViewApiTokens] = new("see API tokens", TeamRole.TeamAdmin, Readers),
+        [PortalAction.ManageApiTokens] = new("manage API tokens", TeamRole.TeamAdmin, Admins),
+        [PortalAction.ViewAllTeams] = new("see every team", null, Readers),
+        [PortalAction.CreateTeams] = new("create teams", null, Admins),
+        [PortalAction.ViewUsers] = new("list users", null, Readers),
+        [PortalAction.ManageUsers] = new("disable or enable users", null, Admins),
+        [PortalAction.ViewJobs] = new("open the jobs dashboard", null, Admins),
+    };
+
+    public static AccessDecision Decide(CallerAccess caller, PortalAction action, AccessTarget target)
+    {
+        var rule = Rules[action];
+        var global = rule.GlobalRoles.Any(caller.GlobalRoles.Contains);
+        if (!rule.IsTeamRule)
+            return global ? AccessDecision.Allowed : AccessDecision.Forbidden;
+        if (target.TeamSlug is not { } team)
+            throw new ArgumentException($"{action} needs a team.", nameof(target));
+
+        // The portal's own jobs run for every team, with the few rights marked for them.
+        if (caller.Actor.Kind == ActorKind.Job)
+            return rule.JobsMay ? AccessDecision.Allowed : AccessDecision.Forbidden;
+        var role = caller.RoleIn(team);
+        var visible = role is not null || Readers.Any(caller.GlobalRoles.Contains) || target.SharedWithCaller;
+        if (!visible)
+            return AccessDecision.NotVisible;
+        if (rule.EvidenceOnly)
+            return caller.MayRecordEvidence && role >= rule.AtLeast ? AccessDecision.Allowed : AccessDecision.Forbidden;
+        if (role >= rule.AtLeast || global || (rule.ShareSuffices && target.SharedWithCaller))
+            return AccessDecision.Allowed;
+        return AccessDecision.Forbidden;
+    }
+
+    public static bool Allows(this CallerAccess caller, PortalAction action, AccessTarget target) =>
+        Decide(caller, action, target) == AccessDecision.Allowed;
+
+    public static bool Allows(this CallerAccess caller, PortalAction action, string teamSlug) =>
+        caller.Allows(action, AccessTarget.Team(teamSlug));
+
+    public static bool Allows(this CallerAccess caller, PortalAction action) =>
+        caller.Allows(action, AccessTarget.Platform);
+
+    /// <summary>The refusal to give the caller, or null when the action is allowed.</summary>
+    public static Error? Check(CallerAccess caller, PortalAction action, AccessTarget target) => Decide(caller, action, target) switch
+    {
+        AccessDecision.Allowed => null,
+        AccessDecision.NotVisible when target.AssetName is { } asset => RegistryErrors.AssetNotFound(asset),
+        AccessDecision.NotVisible => TeamErrors.NotFound(target.TeamSlug!),
+        // Someone who reads an asset only through a share learns why they cannot change it.
+        _ when target.SharedWithCaller && caller.RoleIn(target.TeamSlug!) is null && !Readers.Any(caller.GlobalRoles.Contains) => RegistryErrors.ReadOnly,
+        _ when !Rules[action].IsTeamRule => TeamErrors.GlobalForbidden(Rules[action].Doing),
+        _ => TeamErrors.Forbidden(Rules[action].Doing),
+    };
+
+    public static Error? Check(CallerAccess caller, PortalAction action, string teamSlug) => Check(caller, action, AccessTarget.Team(teamSlug));
+
+    public static Error? Check(CallerAccess caller, PortalAction action) => Check(caller, action, AccessTarget.Platform);
+}

@@ -1,0 +1,41 @@
+namespace Portal.Core.Access;
+
+/// <summary>Everything a caller may be allowed to do. <see cref="AccessGate"/> holds the one rule for each.</summary>
+public enum PortalAction
+{
+    /// <summary>Open a team's workspace, members and registry.</summary>
+    ViewTeam,
+    /// <summary>Read one asset, its versions, files, metrics and model cards; also through a read-only share.</summary>
+    ReadAsset,
+    /// <summary>Register and edit assets and versions, upload files, log training and evaluation metrics, save model cards.</summary>
+    RegisterAssets,
+    /// <summary>Write metrics whose source is evidence (golden-check, production): jobs and granted tokens only.</summary>
+    RecordEvidence,
+    ShareAssets,
+    ChangeTeamSettings,
+    ManageMembers,
+    ViewApiTokens,
+    ManageApiTokens,
+    /// <summary>See every team, not only one's own.</summary>
+    ViewAllTeams,
+    CreateTeams,
+    ViewUsers,
+    ManageUsers,
+    ViewJobs,
+}
+
+/// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>
+public sealed record AccessTarget(string? TeamSlug, string? AssetName = null, bool SharedWithCaller = false)
+{
+    public static AccessTarget Platform { get; } = new((string?)null);
+    public static AccessTarget Team(string slug) => new(slug);
+    public static AccessTarget Asset(string slug, string asset, bool sharedWithCaller) => new(slug, asset, sharedWithCaller);
+}
+
+public enum AccessDecision
+{
+    Allowed,
+    /// <summary>The caller may not even learn that the team or asset exists: answered like a missing one.</summary>
+    NotVisible,
+    Forbidden,
+}

@@ -1,0 +1,62 @@
+using Microsoft.AspNetCore.Authorization;
+using Portal.Core.Access;
+
+namespace Portal.Web.Api;
+
+/// <summary>
+/// The action each API endpoint needs, checked by the gate before the request body is even read.
+/// An endpoint without a row stops the portal at start-up, so none is ever published unguarded.
+/// The services ask the gate again for the exact resource (a share, an evidence metric).
+/// </summary>
+public static class EndpointPermissions
+{
+    /// <summary>Null: any signed-in caller; the answer itself is limited to what they may see.</summary>
+    public static readonly IReadOnlyDictionary<string, PortalAction?> Table = new Dictionary<string, PortalAction?>
+    {
+        ["GetMe"] = null,
+        ["ListTeams"] = null,
+        ["GetTeam"] = PortalAction.ViewTeam,
+        ["ListMembers"] = PortalAction.ViewTeam,
+        ["GrantMembership"] = PortalAction.ManageMembers,
+        ["ListAssets"] = PortalAction.ViewTeam,
+        ["SearchVersions"] = PortalAction.ViewTeam,
+        ["CreateAsset"] = PortalAction.RegisterAssets,
+        ["GetAsset"] = PortalAction.ReadAsset,
+        ["UpdateAsset"] = PortalAction.RegisterAssets,
+        ["ShareAsset"] = PortalAction.ShareAssets,
+        ["UnshareAsset"] = PortalAction.ShareAssets,
+        ["SuggestNextVersion"] = PortalAction.ReadAsset,
+        ["ListVersions"] = PortalAction.ReadAsset,
+        ["CreateVersion"] = PortalAction.RegisterAssets,
+        ["ImportDvcVersion"] = PortalAction.RegisterAssets,
+        ["GetVersion"] = PortalAction.ReadAsset,
+        ["UpdateVersion"] = PortalAction.RegisterAssets,
+        ["FinalizeVersion"] = PortalAction.RegisterAssets,
+        ["AbandonVersion"] = PortalAction.RegisterAssets,
+        // The service asks again for golden-check and production metrics, which need a granted token.
+        ["LogMetrics"] = PortalAction.RegisterAssets,
+        ["ListMetrics"] = PortalAction.ReadAsset,
+        ["GetModelCard"] = PortalAction.ReadAsset,
+        ["SaveModelCard"] = PortalAction.RegisterAssets,
+        ["GetPromptTemplate"] = PortalAction.ReadAsset,
+        ["PreviewPrompt"] = PortalAction.ReadAsset,
+        ["DiffPrompt"] = PortalAction.ReadAsset,
+        ["DownloadArtifact"] = PortalAction.ReadAsset,
+        ["UploadArtifact"] = PortalAction.RegisterAssets,
+    };
+
+    /// <summary>Puts each endpoint of the group behind the policy of its action.</summary>
+    public static TBuilder RequirePermissions<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Finally(endpoint =>
+        {
+            var name = endpoint.Metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName
+                ?? throw new InvalidOperationException($"API endpoint '{endpoint.DisplayName}' has no name; give it one and a row in {nameof(EndpointPermissions)}.");
+            if (!Table.TryGetValue(name, out var action))
+                throw new InvalidOperationException($"API endpoint '{name}' has no row in {nameof(EndpointPermissions)}.{nameof(Table)}.");
+            if (action is { } needed)
+                endpoint.Metadata.Add(new AuthorizeAttribute(needed.ToString()));
+        });
+        return builder;
+    }
+}
