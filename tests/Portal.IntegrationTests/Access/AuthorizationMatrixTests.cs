@@ -1,0 +1,160 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Common;
+using Portal.Core.Teams;
+using Portal.Testing;
+using static Portal.IntegrationTests.Access.MatrixRole;
+
+namespace Portal.IntegrationTests.Access;
+
+/// <summary>
+/// Every API endpoint of the running portal, called as every kind of caller, against one declared table
+/// of who may. An endpoint without a row fails here (and stops the portal at start-up).
+/// </summary>
+public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<SqlitePortal>
+{
+    private static readonly MatrixRole[] Anyone = [ViewerToken, ContributorToken, ApproverToken, TeamAdminToken, OtherTeamAdminToken];
+    private static readonly MatrixRole[] TeamReaders = [ViewerToken, ContributorToken, ApproverToken, TeamAdminToken];
+    private static readonly MatrixRole[] Contributors = [ContributorToken, ApproverToken, TeamAdminToken];
+    private static readonly MatrixRole[] TeamAdmins = [TeamAdminToken];
+
+    /// <summary>The declared table: who may call each endpoint of the API with a token.</summary>
+    private static readonly Dictionary<string, MatrixRole[]> Expected = new()
+    {
+        ["GetMe"] = Anyone,
+        ["ListTeams"] = Anyone,
+        ["GetTeam"] = TeamReaders,
+        ["ListMembers"] = TeamReaders,
+        ["GrantMembership"] = TeamAdmins,
+        ["ListAssets"] = TeamReaders,
+        ["SearchVersions"] = TeamReaders,
+        ["CreateAsset"] = Contributors,
+        ["GetAsset"] = TeamReaders,
+        ["UpdateAsset"] = Contributors,
+        ["ShareAsset"] = TeamAdmins,
+        ["UnshareAsset"] = TeamAdmins,
+        ["SuggestNextVersion"] = TeamReaders,
+        ["ListVersions"] = TeamReaders,
+        ["CreateVersion"] = Contributors,
+        ["ImportDvcVersion"] = Contributors,
+        ["GetVersion"] = TeamReaders,
+        ["UpdateVersion"] = Contributors,
+        ["FinalizeVersion"] = Contributors,
+        ["AbandonVersion"] = Contributors,
+        ["LogMetrics"] = Contributors,
+        ["ListMetrics"] = TeamReaders,
+        ["GetModelCard"] = TeamReaders,
+        ["SaveModelCard"] = Contributors,
+        ["GetPromptTemplate"] = TeamReaders,
+        ["PreviewPrompt"] = TeamReaders,
+        ["DiffPrompt"] = TeamReaders,
+        ["DownloadArtifact"] = TeamReaders,
+        ["UploadArtifact"] = Contributors,
+    };
+
+    private static readonly Dictionary<string, string> RouteValues = new()
+    {
+        ["team"] = "marketing",
+        ["asset"] = "churn-classifier",
+        ["version"] = "1.1.0",
+        // Sharing with one's own team is refused after the gate: the matrix never changes who sees what.
+        ["otherTeam"] = "marketing",
+        ["path"] = "model/churn.onnx",
+    };
+
+    [Fact]
+    public void Every_api_endpoint_has_a_row_in_the_declared_table()
+    {
+        var missing = ApiEndpoints().Select(e => e.Name).Where(n => !Expected.ContainsKey(n)).ToList();
+        var stale = Expected.Keys.Except(ApiEndpoints().Select(e => e.Name)).ToList();
+
+        Assert.True(missing.Count == 0, "Endpoints without a row: " + string.Join(", ", missing));
+        Assert.True(stale.Count == 0, "Rows without an endpoint: " + string.Join(", ", stale));
+    }
+
+    [Fact]
+    public async Task Every_api_endpoint_answers_each_caller_as_the_table_says()
+    {
+        var clients = new Dictionary<MatrixRole, HttpClient>
+        {
+            [Anonymous] = app.CreateClient(),
+            [ViewerToken] = await app.ApiClientAsync("marketing", TeamRole.Viewer),
+            [ContributorToken] = await app.ApiClientAsync("marketing", TeamRole.Contributor),
+            [ApproverToken] = await app.ApiClientAsync("marketing", TeamRole.Approver),
+            [TeamAdminToken] = await app.ApiClientAsync("marketing", TeamRole.TeamAdmin),
+            [OtherTeamAdminToken] = await app.ApiClientAsync("finance", TeamRole.TeamAdmin),
+        };
+        var mismatches = new List<string>();
+        foreach (var endpoint in ApiEndpoints().Where(e => Expected.ContainsKey(e.Name)))
+        {
+            foreach (var (role, client) in clients)
+            {
+                using var response = await client.SendAsync(Request(endpoint));
+                var allowed = !await IsRefusalAsync(response);
+                var expected = Expected[endpoint.Name].Contains(role);
+                if (allowed != expected)
+                    mismatches.Add($"{endpoint.Method} {endpoint.Name} as {role}: {(int)response.StatusCode}, expected {(expected ? "allowed" : "refused")}");
+                if (response.StatusCode == HttpStatusCode.InternalServerError)
+                    mismatches.Add($"{endpoint.Method} {endpoint.Name} as {role}: 500");
+            }
+        }
+        Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    private sealed record ApiEndpoint(string Name, string Method, string Pattern);
+
+    private IReadOnlyList<ApiEndpoint> ApiEndpoints() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => new ApiEndpoint(e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? e.RoutePattern.RawText!, m, e.RoutePattern.RawText!)))
+            .ToList();
+
+    private static HttpRequestMessage Request(ApiEndpoint endpoint)
+    {
+        var url = endpoint.Pattern;
+        foreach (var (name, value) in RouteValues)
+            url = url.Replace("{**" + name + "}", value).Replace("{" + name + "}", value);
+        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), url);
+        if (endpoint.Method is "POST" or "PUT" or "PATCH")
+        {
+            request.Content = endpoint.Name == "UploadArtifact"
+                ? new ByteArrayContent(Encoding.UTF8.GetBytes("matrix"))
+                : new StringContent("{}", Encoding.UTF8, "application/json");
+        }
+        return request;
+    }
+
+    /// <summary>A refusal is 401, 403, or the 404 of a team or asset the caller may not see; any other answer passed the gate.</summary>
+    private static async Task<bool> IsRefusalAsync(HttpResponseMessage response)
+    {
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            return true;
+        if (response.StatusCode != HttpStatusCode.NotFound || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+            return false;
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("code").GetString() is "team.not-found" or "asset.not-found";
+    }
+}
+
+public enum MatrixRole
+{
+    Anonymous,
+    Viewer,
+    Contributor,
+    Approver,
+    TeamAdmin,
+    OtherTeamAdmin,
+    Auditor,
+    PlatformAdmin,
+    DisabledUser,
+    ViewerToken,
+    ContributorToken,
+    ApproverToken,
+    TeamAdminToken,
+    OtherTeamAdminToken,
+}
