@@ -12,7 +12,8 @@ namespace Portal.Core.Access;
 public static class AccessGate
 {
     /// <summary>A team rule: the least team role, which global roles also pass, and whether a read-only share is enough.</summary>
-    private sealed record Rule(string Doing, TeamRole? AtLeast, GlobalRole[] GlobalRoles, bool ShareSuffices = false, bool EvidenceOnly = false, bool JobsMay = false)
+    private sealed record Rule(string Doing, TeamRole? AtLeast, GlobalRole[] GlobalRoles, bool ShareSuffices = false, bool EvidenceOnly = false, bool JobsMay = false,
+        bool CrossTeamDeciders = false)
     {
         public bool IsTeamRule => AtLeast is not null;
     }
@@ -27,6 +28,12 @@ public static class AccessGate
         [PortalAction.RegisterAssets] = new("change assets", TeamRole.Contributor, []),
         [PortalAction.RecordEvidence] = new("record golden-check or production evidence", TeamRole.Contributor, [], EvidenceOnly: true, JobsMay: true),
         [PortalAction.ShareAssets] = new("share assets", TeamRole.TeamAdmin, []),
+        [PortalAction.RequestTransitions] = new("request stage or alias changes", TeamRole.Contributor, []),
+        [PortalAction.DecideTransitions] = new("approve or reject transition requests", TeamRole.Approver, [], CrossTeamDeciders: true),
+        [PortalAction.RollBack] = new("roll back Production", TeamRole.Approver, []),
+        [PortalAction.ProtectAliases] = new("protect aliases", TeamRole.TeamAdmin, []),
+        [PortalAction.ManageTeamPolicies] = new("edit this team's policies", TeamRole.TeamAdmin, []),
+        [PortalAction.ManageGlobalPolicies] = new("edit global policies", null, Admins),
         [PortalAction.ChangeTeamSettings] = new("change team settings", TeamRole.TeamAdmin, Admins),
         [PortalAction.ManageMembers] = new("manage members", TeamRole.TeamAdmin, Admins),
         [PortalAction.ViewApiTokens] = new("see API tokens", TeamRole.TeamAdmin, Readers),
@@ -51,6 +58,8 @@ public static class AccessGate
         if (caller.Actor.Kind == ActorKind.Job)
             return rule.JobsMay ? AccessDecision.Allowed : AccessDecision.Forbidden;
         var role = caller.RoleIn(team);
+        if (rule.CrossTeamDeciders)
+            role = target.AlsoDecidedBy.Select(caller.RoleIn).Append(role).Max();
         var visible = role is not null || Readers.Any(caller.GlobalRoles.Contains) || target.SharedWithCaller;
         if (!visible)
             return AccessDecision.NotVisible;

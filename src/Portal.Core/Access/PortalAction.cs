@@ -12,6 +12,16 @@ public enum PortalAction
     /// <summary>Write metrics whose source is evidence (golden-check, production): jobs and granted tokens only.</summary>
     RecordEvidence,
     ShareAssets,
+    /// <summary>Ask to move a version to a stage or a protected alias; move an unprotected alias.</summary>
+    RequestTransitions,
+    /// <summary>Approve or reject a transition request (never one's own: separation of duties is the lifecycle's rule).</summary>
+    DecideTransitions,
+    /// <summary>Restore the last known good version to Production at once, with a reason.</summary>
+    RollBack,
+    /// <summary>Mark an alias protected, so it moves only through the Production gate.</summary>
+    ProtectAliases,
+    ManageTeamPolicies,
+    ManageGlobalPolicies,
     ChangeTeamSettings,
     ManageMembers,
     ViewApiTokens,
@@ -27,6 +37,9 @@ public enum PortalAction
 /// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>
 public sealed record AccessTarget(string? TeamSlug, string? AssetName = null, bool SharedWithCaller = false)
 {
+    /// <summary>Other teams whose approvers a policy names for this decision (e.g. a risk team).</summary>
+    public IReadOnlyList<string> AlsoDecidedBy { get; init; } = [];
+
     public static AccessTarget Platform { get; } = new((string?)null);
     public static AccessTarget Team(string slug) => new(slug);
     public static AccessTarget Asset(string slug, string asset, bool sharedWithCaller) => new(slug, asset, sharedWithCaller);

@@ -66,6 +66,9 @@ internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<Asset
         b.HasOne<Asset>().WithMany().HasForeignKey(x => x.AssetId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Version).HasMaxLength(100).IsRequired();
         b.HasIndex(x => new { x.AssetId, x.Version }).IsUnique();
+        // At most one Production version per asset, whatever the code does (SQL Server filters out nulls itself).
+        b.HasIndex(x => x.ProductionSlot).IsUnique();
+        b.HasIndex(x => new { x.AssetId, x.Stage });
         b.HasIndex(x => new { x.AssetId, x.Major, x.Minor, x.Patch });
         // Version search walks versions newest first and stops at a page: this index makes that walk cheap.
         b.HasIndex(x => new { x.TeamId, x.CreatedAt, x.Id });

@@ -50,6 +50,20 @@ public sealed class AssetVersion
     public string? CreatedByActorId { get; set; }
     public DateTimeOffset? FinalizedAt { get; set; }
     public int Revision { get; set; } = 1;
+    public Lifecycle.Stage Stage { get; set; }
+    public DateTimeOffset? StageChangedAt { get; set; }
+    /// <summary>
+    /// The asset's id while this version is in Production, else null. A unique index on it lets the
+    /// database itself refuse a second Production version of one asset, on every provider.
+    /// </summary>
+    public Guid? ProductionSlot { get; private set; }
+
+    public void MoveTo(Lifecycle.Stage stage, DateTimeOffset at)
+    {
+        Stage = stage;
+        StageChangedAt = at;
+        ProductionSlot = stage == Lifecycle.Stage.Production ? AssetId : null;
+    }
 
     public static Result<SemVersion> ParseVersion(string text)
     {
