@@ -29,6 +29,8 @@ public sealed partial class Asset
     public DateTimeOffset UpdatedAt { get; set; }
     /// <summary>Grows with every edit; the API's ETag, so a stale If-Match is refused.</summary>
     public int Revision { get; set; } = 1;
+    /// <summary>The Production version a promotion retired: the last known good one, restored by a rollback.</summary>
+    public Guid? RollbackVersionId { get; set; }
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", RegexOptions.CultureInvariant)]
     private static partial Regex NamePattern();

@@ -15,6 +15,11 @@ public enum ActorKind
 public sealed record Actor(ActorKind Kind, string Id, string Name)
 {
     public Guid? UserId { get; init; }
+    /// <summary>For a service principal: the person who created its token, who cannot approve through it what they may not approve.</summary>
+    public Guid? OnBehalfOfUserId { get; init; }
+
+    /// <summary>One key per person, whether they act in a session or through a token they created.</summary>
+    public string PersonKey => (UserId ?? OnBehalfOfUserId)?.ToString() ?? Kind + ":" + Id;
     public string? CorrelationId { get; init; }
     public string? ClientAddress { get; init; }
 

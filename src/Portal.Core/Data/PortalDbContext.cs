@@ -33,6 +33,10 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ModelCardRevision> ModelCardRevisions => Set<ModelCardRevision>();
+    public DbSet<Lifecycle.TransitionRequest> TransitionRequests => Set<Lifecycle.TransitionRequest>();
+    public DbSet<Lifecycle.TransitionDecision> TransitionDecisions => Set<Lifecycle.TransitionDecision>();
+    public DbSet<Lifecycle.StageChange> StageChanges => Set<Lifecycle.StageChange>();
+    public DbSet<Lifecycle.AssetAlias> Aliases => Set<Lifecycle.AssetAlias>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -17,7 +17,8 @@ public sealed record ApiTokenView(Guid Id, string Name, TeamRole Role, bool MayR
 /// <summary>The token text, returned once at creation and never again.</summary>
 public sealed record IssuedApiToken(ApiTokenView Token, string Secret);
 
-public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role, bool MayRecordEvidence);
+public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role, bool MayRecordEvidence,
+    Guid CreatedByUserId);
 
 public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
@@ -123,7 +124,8 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             return new Error("token.revoked", "The bearer token has been revoked.", ErrorKind.Unauthorized);
         if (token.ExpiresAt <= clock.GetUtcNow())
             return new Error("token.expired", "The bearer token has expired.", ErrorKind.Unauthorized);
-        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role, token.MayRecordEvidence);
+        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role, token.MayRecordEvidence,
+            token.CreatedByUserId);
     }
 
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

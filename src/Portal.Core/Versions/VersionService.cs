@@ -357,7 +357,7 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
             artifacts, upstream, visible, caller.Allows(PortalAction.RegisterAssets, team));
     }
 
-    private static IQueryable<LineageView> LineageQuery(PortalDbContext db, IQueryable<LineageEdge> edges, bool upstream) =>
+    internal static IQueryable<LineageView> LineageQuery(PortalDbContext db, IQueryable<LineageEdge> edges, bool upstream) =>
         from e in edges
         join v in db.Versions on (upstream ? e.UpstreamVersionId : e.VersionId) equals v.Id
         join a in db.Assets on v.AssetId equals a.Id

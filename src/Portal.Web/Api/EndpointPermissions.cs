@@ -43,6 +43,22 @@ public static class EndpointPermissions
         ["DiffPrompt"] = PortalAction.ReadAsset,
         ["DownloadArtifact"] = PortalAction.ReadAsset,
         ["UploadArtifact"] = PortalAction.RegisterAssets,
+        ["RequestTransition"] = PortalAction.RequestTransitions,
+        ["ListVersionTransitions"] = PortalAction.ReadAsset,
+        ["GetVersionStages"] = PortalAction.ReadAsset,
+        // Requests are addressed by number; approvers of another team named by a policy decide them too,
+        // so the service asks the gate with the request's asset and deciding teams.
+        ["GetTransition"] = null,
+        ["ApproveTransition"] = null,
+        ["RejectTransition"] = null,
+        ["CancelTransition"] = null,
+        ["ListApprovals"] = null,
+        ["GetAssetStages"] = PortalAction.ReadAsset,
+        ["RollBack"] = PortalAction.RollBack,
+        ["ListAliases"] = PortalAction.ReadAsset,
+        ["ResolveAlias"] = PortalAction.ReadAsset,
+        ["MoveAlias"] = PortalAction.RequestTransitions,
+        ["ProtectAlias"] = PortalAction.ProtectAliases,
     };
 
     /// <summary>Puts each endpoint of the group behind the policy of its action.</summary>

@@ -17,6 +17,7 @@ public static class PortalClaims
     public const string TeamName = "portal_team_name";
     public const string TeamRole = "portal_team_role";
     public const string MayRecordEvidence = "portal_evidence";
+    public const string TokenCreatedBy = "portal_token_creator";
 
     public static Guid? GetUserId(this ClaimsPrincipal principal) =>
         Guid.TryParse(principal.FindFirst(UserId)?.Value, out var id) ? id : null;
@@ -29,7 +30,8 @@ public static class PortalClaims
             return null;
         return new ApiTokenPrincipal(tokenId, principal.FindFirst(Name)?.Value ?? "", teamId,
             principal.FindFirst(TeamSlug)?.Value ?? "", principal.FindFirst(TeamName)?.Value ?? "", role,
-            principal.HasClaim(MayRecordEvidence, "true"));
+            principal.HasClaim(MayRecordEvidence, "true"),
+            Guid.TryParse(principal.FindFirst(TokenCreatedBy)?.Value, out var creator) ? creator : Guid.Empty);
     }
 
     public static ClaimsPrincipal ForToken(ApiTokenPrincipal token, string scheme) => new(new ClaimsIdentity(
@@ -41,12 +43,16 @@ public static class PortalClaims
         new Claim(TeamName, token.TeamName),
         new Claim(TeamRole, token.Role.ToString()),
         new Claim(MayRecordEvidence, token.MayRecordEvidence ? "true" : "false"),
+        new Claim(TokenCreatedBy, token.CreatedByUserId.ToString()),
     ], scheme, Name, null));
 
     public static Actor ToActor(this ClaimsPrincipal principal, string? clientAddress, string? correlationId)
     {
         var actor = principal.GetApiToken() is { } token
             ? new Actor(ActorKind.ServicePrincipal, token.TokenId.ToString(), $"token:{token.Name}")
+            {
+                OnBehalfOfUserId = token.CreatedByUserId == Guid.Empty ? null : token.CreatedByUserId,
+            }
             : principal.GetUserId() is { } userId
                 ? Actor.ForUser(userId, principal.FindFirst(Name)?.Value ?? userId.ToString())
                 : CallerAccess.Anonymous.Actor;

@@ -62,6 +62,7 @@ public static class PortalHost
         services.AddScoped<ArtifactService>();
         services.AddScoped<ModelCardService>();
         services.AddScoped<PromptTemplateService>();
+        services.AddLifecycle(builder.Configuration);
         services.AddSingleton<IPromptRenderer, HandlebarsPromptRenderer>();
         services.AddSingleton<ITextDiffer, DiffPlexTextDiffer>();
         services.AddSingleton<IDvcFileReader, YamlDvcFileReader>();

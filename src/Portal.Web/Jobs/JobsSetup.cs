@@ -34,6 +34,7 @@ public static class JobsSetup
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<RecordExpiredApiTokensJob>(RecordExpiredApiTokensJob.Id, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
         recurring.AddOrUpdate<VerifyBlobIntegrityJob>(VerifyBlobIntegrityJob.Id, j => j.RunAsync(500, CancellationToken.None), "17 * * * *");
+        recurring.AddOrUpdate<Portal.Core.Lifecycle.ExpireTransitionRequestsJob>(Portal.Core.Lifecycle.ExpireTransitionRequestsJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>

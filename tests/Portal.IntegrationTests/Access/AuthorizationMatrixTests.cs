@@ -21,6 +21,9 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
     private static readonly MatrixRole[] TeamReaders = [ViewerToken, ContributorToken, ApproverToken, TeamAdminToken];
     private static readonly MatrixRole[] Contributors = [ContributorToken, ApproverToken, TeamAdminToken];
     private static readonly MatrixRole[] TeamAdmins = [TeamAdminToken];
+    private static readonly MatrixRole[] Approvers = [ApproverToken, TeamAdminToken];
+    /// <summary>Only the requester cancels, and no caller here made the demo request.</summary>
+    private static readonly MatrixRole[] Nobody = [];
 
     /// <summary>The declared table: who may call each endpoint of the API with a token.</summary>
     private static readonly Dictionary<string, MatrixRole[]> Expected = new()
@@ -54,6 +57,20 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["DiffPrompt"] = TeamReaders,
         ["DownloadArtifact"] = TeamReaders,
         ["UploadArtifact"] = Contributors,
+        ["RequestTransition"] = Contributors,
+        ["ListVersionTransitions"] = TeamReaders,
+        ["GetVersionStages"] = TeamReaders,
+        ["GetTransition"] = TeamReaders,
+        ["ApproveTransition"] = Approvers,
+        ["RejectTransition"] = Approvers,
+        ["CancelTransition"] = Nobody,
+        ["ListApprovals"] = Anyone,
+        ["GetAssetStages"] = TeamReaders,
+        ["RollBack"] = Approvers,
+        ["ListAliases"] = TeamReaders,
+        ["ResolveAlias"] = TeamReaders,
+        ["MoveAlias"] = Contributors,
+        ["ProtectAlias"] = TeamAdmins,
     };
 
     private static readonly Dictionary<string, string> RouteValues = new()
@@ -64,6 +81,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         // Sharing with one's own team is refused after the gate: the matrix never changes who sees what.
         ["otherTeam"] = "marketing",
         ["path"] = "model/churn.onnx",
+        ["alias"] = "champion",
     };
 
     [Fact]
@@ -137,7 +155,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         if (response.StatusCode != HttpStatusCode.NotFound || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             return false;
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("code").GetString() is "team.not-found" or "asset.not-found";
+        return json.RootElement.GetProperty("code").GetString() is "team.not-found" or "asset.not-found" or "transition.not-found";
     }
 }
 

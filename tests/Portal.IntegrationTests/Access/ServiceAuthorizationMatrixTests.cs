@@ -22,6 +22,8 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
     private static readonly MatrixRole[] TokenReaders = [TeamAdmin, Auditor, PlatformAdmin, TeamAdminToken];
     private static readonly MatrixRole[] GlobalReaders = [Auditor, PlatformAdmin];
     private static readonly MatrixRole[] PlatformAdmins = [PlatformAdmin];
+    private static readonly MatrixRole[] Deciders = [Approver, TeamAdmin, ApproverToken, TeamAdminToken];
+    private static readonly MatrixRole[] Nobody = [];
     /// <summary>Lists that everyone may ask for; the answer holds only what the caller may see.</summary>
     private static readonly MatrixRole[] Filtered = Enum.GetValues<MatrixRole>();
 
@@ -65,9 +67,25 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["VersionService.FinalizeAsync"] = Contributors,
         ["VersionService.AbandonAsync"] = Contributors,
         ["VersionService.UpdateAsync"] = Contributors,
+        ["TransitionService.RequestAsync"] = Contributors,
+        ["TransitionService.CancelAsync"] = Nobody,
+        ["TransitionService.GetAsync"] = Readers,
+        ["TransitionService.ListForVersionAsync"] = Readers,
+        ["DecisionService.DecideAsync"] = Deciders,
+        ["ApprovalQueueService.ListAsync"] = Filtered,
+        ["ApprovalQueueService.CountAsync"] = Filtered,
+        ["ApprovalQueueService.ReviewAsync"] = Readers,
+        ["AliasService.ListAsync"] = Readers,
+        ["AliasService.ResolveAsync"] = Readers,
+        ["AliasService.MoveAsync"] = Contributors,
+        ["AliasService.SetProtectedAsync"] = Sharers,
+        ["AssetStagesService.GetAsync"] = Readers,
+        ["AssetStagesService.ForVersionAsync"] = Readers,
+        ["AssetStagesService.RollBackAsync"] = Deciders,
     };
 
-    private static readonly string[] RefusalCodes = ["team.not-found", "asset.not-found", "team.forbidden", "platform.forbidden", "asset.read-only"];
+    private static readonly string[] RefusalCodes = ["team.not-found", "asset.not-found", "team.forbidden", "platform.forbidden", "asset.read-only",
+        "transition.not-found", "transition.not-requester", "transition.separation-of-duties"];
 
     private static IReadOnlyList<MethodInfo> ServiceMethods() =>
         typeof(AccessGate).Assembly.GetExportedTypes()

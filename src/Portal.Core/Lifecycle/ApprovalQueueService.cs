@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Access;
+using Portal.Core.Assets;
+using Portal.Core.Common;
+using Portal.Core.Data;
+using Portal.Core.ModelCards;
+using Portal.Core.Teams;
+using Portal.Core.Versions;
+
+namespace Portal.Core.Lifecycle;
+
+public sealed record QueueFilter(string? Team = null, AssetKind? Kind = null, string? Target = null, string? Asset = null, string? Cursor = null, int Limit = 25);
+
+public sealed record QueueItem(long Id, string Team, string Asset, AssetKind Kind, string Version, string Target, string RequestedBy, DateTimeOffset CreatedAt,
+    bool IsRollbackReview);
+
+public sealed record MetricComparison(string Name, string Slice, double? Candidate, double? Production)
+{
+    public double? Delta => Candidate is { } c && Production is { } p ? c - p : null;
+}
+
+/// <summary>Everything an approver needs on one screen.</summary>
+public sealed record TransitionReview(TransitionView Request, string? ProductionVersion, IReadOnlyList<MetricComparison> Metrics, IReadOnlyList<LineageView> Upstream,
+    int ModelCardCompleteness, IReadOnlyList<VersionEvent> History, bool CanDecide);
+
+/// <summary>The approvers' queues: across all the caller's teams, the pending requests their role may decide, oldest first.</summary>
+public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFactory)
+{
+    public async Task<Page<QueueItem>> ListAsync(CallerAccess caller, QueueFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var limit = Math.Clamp(filter.Limit, 1, 100);
+        var query = Decidable(db, caller);
+        if (!string.IsNullOrWhiteSpace(filter.Team))
+            query = query.Where(x => x.Team == filter.Team);
+        if (filter.Kind is { } kind)
+            query = query.Where(x => x.Kind == kind);
+        if (!string.IsNullOrWhiteSpace(filter.Target))
+            query = query.Where(x => x.Request.Target == filter.Target);
+        if (!string.IsNullOrWhiteSpace(filter.Asset))
+            query = query.Where(x => x.Asset.Contains(filter.Asset.Trim()));
+        if (long.TryParse(filter.Cursor, out var after))
+            query = query.Where(x => x.Request.Id > after);
+        var rows = await query.OrderBy(x => x.Request.Id).Take(limit + 1)
+            .Select(x => new QueueItem(x.Request.Id, x.Team, x.Asset, x.Kind, x.Version, x.Request.Target, x.Request.RequestedBy, x.Request.CreatedAt, x.Request.IsRollbackReview))
+            .ToListAsync(ct);
+        var items = rows.Take(limit).ToList();
+        return new Page<QueueItem>(items, rows.Count > limit ? items[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>How many requests wait for the caller: the badge in the navigation and the home page.</summary>
+    public async Task<int> CountAsync(CallerAccess caller, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await Decidable(db, caller).CountAsync(ct);
+    }
+
+    public async Task<Result<TransitionReview>> ReviewAsync(CallerAccess caller, long id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var request = await db.TransitionRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null || await TransitionService.TargetOfAsync(db, request, ct) is not { } target)
+            return LifecycleErrors.NotFound(id);
+        var canDecide = caller.Allows(PortalAction.DecideTransitions, target);
+        if (!canDecide && !caller.Allows(PortalAction.ReadAsset, target))
+            return LifecycleErrors.NotFound(id);
+        var view = await TransitionService.ViewAsync(db, id, ct);
+        var production = await db.Versions.AsNoTracking().Where(v => v.AssetId == request.AssetId && v.Stage == Stage.Production && v.Id != request.VersionId)
+            .Select(v => new { v.Id, v.Version }).SingleOrDefaultAsync(ct);
+        var candidate = await LatestMetricsAsync(db, request.VersionId, ct);
+        var baseline = production is null ? [] : await LatestMetricsAsync(db, production.Id, ct);
+        var metrics = candidate.Keys.Union(baseline.Keys).Order()
+            .Select(k => new MetricComparison(k.Name, k.Slice, candidate.TryGetValue(k, out var c) ? c : null, baseline.TryGetValue(k, out var p) ? p : null))
+            .ToList();
+        var upstream = await VersionService.LineageQuery(db, db.LineageEdges.Where(e => e.VersionId == request.VersionId), upstream: true).ToListAsync(ct);
+        var card = await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == request.VersionId).OrderByDescending(r => r.Number)
+            .Select(r => (int?)r.Completeness).FirstOrDefaultAsync(ct);
+        var versionId = request.VersionId.ToString();
+        var history = await db.AuditEvents.AsNoTracking().Where(e => e.SubjectType == "version" && e.SubjectId == versionId)
+            .OrderByDescending(e => e.Sequence).Take(50)
+            .Select(e => new VersionEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.After ?? e.Before ?? ""))
+            .ToListAsync(ct);
+        var open = canDecide && request.State == TransitionState.Pending && request.RequestedByPersonKey != caller.Actor.PersonKey;
+        return new TransitionReview(view, production?.Version, metrics, upstream, card ?? 0, history, open);
+    }
+
+    private sealed record Row(TransitionRequest Request, string Team, string Asset, AssetKind Kind, string Version);
+
+    /// <summary>Pending requests in the teams where the caller approves, or that name one of those teams; never their own.</summary>
+    private static IQueryable<Row> Decidable(PortalDbContext db, CallerAccess caller)
+    {
+        var approverTeams = caller.Teams.Values.Where(t => caller.Allows(PortalAction.DecideTransitions, t.Slug)).ToList();
+        var teamIds = approverTeams.Select(t => t.TeamId).ToList();
+        var slugs = approverTeams.Select(t => t.Slug).ToList();
+        var person = caller.Actor.PersonKey;
+        return from r in db.TransitionRequests.AsNoTracking()
+               where r.State == TransitionState.Pending && r.RequestedByPersonKey != person
+                     && (teamIds.Contains(r.TeamId) || r.ApprovingTeams.Any(t => slugs.Contains(t)))
+                     && !db.TransitionDecisions.Any(d => d.RequestId == r.Id && d.PersonKey == person)
+               join v in db.Versions on r.VersionId equals v.Id
+               join a in db.Assets on r.AssetId equals a.Id
+               join t in db.Teams on r.TeamId equals t.Id
+               select new Row(r, t.Slug, a.Name, a.Kind, v.Version);
+    }
+
+    private static async Task<Dictionary<(string Name, string Slice), double>> LatestMetricsAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
+    {
+        var rows = await db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null)
+            .OrderBy(m => m.Id).Select(m => new { m.Name, m.Slice, m.Value }).ToListAsync(ct);
+        var latest = new Dictionary<(string Name, string Slice), double>();
+        foreach (var m in rows)
+            latest[(m.Name, m.Slice)] = m.Value;
+        return latest;
+    }
+}

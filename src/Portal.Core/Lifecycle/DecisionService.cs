@@ -1,0 +1,146 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Access;
+using Portal.Core.Audit;
+using Portal.Core.Common;
+using Portal.Core.Data;
+using Portal.Core.Policies;
+using Portal.Core.Teams;
+
+namespace Portal.Core.Lifecycle;
+
+/// <summary>
+/// Approving and rejecting. The gate decides who may; separation of duties keeps requesters and
+/// registrants (in person or through their tokens) out; the request's revision makes one of two
+/// racing decisions win; the policies run again before anything moves.
+/// </summary>
+public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory, IPolicyEvaluator policies, TimeProvider clock,
+    ApprovalSignal signal, LifecycleOptions options)
+{
+    public async Task<Result<TransitionView>> DecideAsync(CallerAccess caller, long id, bool approve, string? comment, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var request = await db.TransitionRequests.SingleOrDefaultAsync(r => r.Id == id, ct);
+        if (request is null || await TransitionService.TargetOfAsync(db, request, ct) is not { } target)
+            return LifecycleErrors.NotFound(id);
+        if (AccessGate.Check(caller, PortalAction.DecideTransitions, target) is { } denied)
+            return await RefuseAsync(db, caller, request, denied.Code, denied.Kind == ErrorKind.NotFound ? LifecycleErrors.NotFound(id) : denied, ct);
+        if (string.IsNullOrWhiteSpace(comment) || comment.Length > 2000)
+            return LifecycleErrors.CommentRequired;
+        var now = clock.GetUtcNow();
+        if (request.State == TransitionState.Pending && request.CreatedAt.AddDays(options.RequestMaxAgeDays) < now)
+        {
+            TransitionService.Close(request, TransitionState.Expired, "lifecycle", $"Not decided within {options.RequestMaxAgeDays} days.", now);
+            db.Record(caller.Actor, now, "transition.expired", "version", request.VersionId.ToString(), request.TeamId, after: new { RequestId = id });
+            await db.SaveChangesAsync(ct);
+            return LifecycleErrors.Expired;
+        }
+        if (request.State != TransitionState.Pending)
+            return await RefuseAsync(db, caller, request, "closed", LifecycleErrors.Closed(request.State), ct);
+        var person = caller.Actor.PersonKey;
+        if (person == request.RequestedByPersonKey || person == await RegistrantOfAsync(db, request.VersionId, ct))
+            return await RefuseAsync(db, caller, request, "separation-of-duties", LifecycleErrors.SelfApproval, ct);
+        if (await db.TransitionDecisions.AnyAsync(d => d.RequestId == id && d.PersonKey == person, ct))
+            return await RefuseAsync(db, caller, request, "replay", LifecycleErrors.AlreadyDecided, ct);
+
+        var (team, role) = CountsFor(caller, target);
+        var decision = new TransitionDecision
+        {
+            RequestId = id, Approved = approve, Comment = comment.Trim(), ActorId = caller.Actor.Id, ActorName = caller.Actor.Name, PersonKey = person,
+            Team = team, Role = role, DecidedAt = now,
+        };
+        db.TransitionDecisions.Add(decision);
+        request.Revision++;
+        db.Record(caller.Actor, now, approve ? "transition.approved" : "transition.rejected", "version", request.VersionId.ToString(), request.TeamId,
+            after: new { RequestId = id, request.Target, Comment = comment.Trim(), Team = team, Role = role });
+
+        Error? refusal = null;
+        if (!approve)
+            TransitionService.Close(request, TransitionState.Rejected, caller.Actor.Name, null, now);
+        else
+            refusal = await ApplyIfReadyAsync(db, caller.Actor, request, target.TeamSlug!, decision, now, ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return LifecycleErrors.Raced;
+        }
+        catch (DbUpdateException)
+        {
+            // The replay index or the Production slot refused the loser of a race.
+            await using var check = await dbFactory.CreateDbContextAsync(ct);
+            return await check.TransitionDecisions.AnyAsync(d => d.RequestId == id && d.PersonKey == person, ct)
+                ? LifecycleErrors.AlreadyDecided : LifecycleErrors.ProductionTaken;
+        }
+        signal.Changed();
+        return refusal ?? (Result<TransitionView>)await TransitionService.ViewAsync(db, id, ct);
+    }
+
+    /// <summary>Runs the policies again with the approvals given; moves the version when everything holds.</summary>
+    private async Task<Error?> ApplyIfReadyAsync(PortalDbContext db, Actor actor, TransitionRequest request, string assetTeam, TransitionDecision approval,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var approvals = await db.TransitionDecisions.Where(d => d.RequestId == request.Id && d.Approved)
+            .Select(d => new ApprovalFact(d.PersonKey, d.Team, d.Role)).ToListAsync(ct);
+        approvals.Add(new ApprovalFact(approval.PersonKey, approval.Team, approval.Role));
+        var required = LifecycleJson.ReadList<ApprovalRequirement>(request.RequiredApprovalsJson);
+        if (request.IsRollbackReview)
+        {
+            TransitionService.Close(request, TransitionState.Applied, actor.Name, "Rollback reviewed.", now);
+            return null;
+        }
+        var evaluation = await policies.EvaluateAsync(db, request.VersionId, request.Target, approvals, ct);
+        request.ApplyEvaluationJson = LifecycleJson.Write(evaluation.Results);
+        if (!evaluation.ChecksPass)
+        {
+            TransitionService.Close(request, TransitionState.Rejected, "policy gate", "The policy gate refused it when it was to be applied.", now);
+            db.Record(actor, now, "transition.refused", "version", request.VersionId.ToString(), request.TeamId,
+                after: new { RequestId = request.Id, Failed = evaluation.Failures.Select(f => $"{f.Policy}/{f.Rule}").ToList() });
+            return LifecycleErrors.PolicyFailed(evaluation.Failures);
+        }
+        if (!evaluation.Passes || !Satisfied(required, approvals, assetTeam))
+            return null;
+        var asset = await db.Assets.SingleAsync(a => a.Id == request.AssetId, ct);
+        var version = await db.Versions.SingleAsync(v => v.Id == request.VersionId, ct);
+        var target = TransitionTarget.Parse(request.Target).Value;
+        if (target.Stage is { } to && !TransitionTarget.IsAllowed(version.Stage, to))
+            return LifecycleErrors.InvalidMove(version.Stage, to);
+        await StageMover.MoveAsync(db, asset, version, target, actor, now, request.Id, "Approved: " + request.Justification, ct);
+        TransitionService.Close(request, TransitionState.Applied, actor.Name, null, now);
+        db.Record(actor, now, "transition.applied", "version", request.VersionId.ToString(), request.TeamId, after: new { RequestId = request.Id, request.Target });
+        return null;
+    }
+
+    internal static bool Satisfied(IReadOnlyList<ApprovalRequirement> required, IReadOnlyList<ApprovalFact> approvals, string assetTeam) =>
+        required.All(r => approvals.Count(a => a.Team == (r.Team ?? assetTeam) && a.Role >= r.Role) >= r.Count);
+
+    /// <summary>The team and role an approval counts for: the caller's highest role among the teams that may decide.</summary>
+    private static (string Team, TeamRole Role) CountsFor(CallerAccess caller, AccessTarget target) =>
+        target.AlsoDecidedBy.Prepend(target.TeamSlug!)
+            .Select(t => (Team: t, Role: caller.RoleIn(t)))
+            .Where(x => x.Role is not null)
+            .Select(x => (x.Team, Role: x.Role!.Value))
+            .OrderByDescending(x => x.Role >= TeamRole.Approver).ThenBy(x => x.Team == target.TeamSlug ? 0 : 1)
+            .First();
+
+    /// <summary>The person who registered the version: the user, or the creator of the token that did.</summary>
+    private static async Task<string?> RegistrantOfAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
+    {
+        var actorId = await db.Versions.Where(v => v.Id == versionId).Select(v => v.CreatedByActorId).SingleAsync(ct);
+        if (!Guid.TryParse(actorId, out var id))
+            return actorId;
+        var creator = await db.ApiTokens.Where(t => t.Id == id).Select(t => (Guid?)t.CreatedByUserId).SingleOrDefaultAsync(ct);
+        return (creator ?? id).ToString();
+    }
+
+    /// <summary>A refused decision is itself evidence: it is audited, then answered.</summary>
+    private async Task<Error> RefuseAsync(PortalDbContext db, CallerAccess caller, TransitionRequest request, string reason, Error error, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        db.Record(caller.Actor, clock.GetUtcNow(), "transition.decision-refused", "version", request.VersionId.ToString(), request.TeamId,
+            after: new { RequestId = request.Id, Reason = reason });
+        await db.SaveChangesAsync(ct);
+        return error;
+    }
+}
