@@ -561,6 +561,48 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.ToTable("model_card_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Policies.PolicyRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Yaml")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("ScopeId", "Name", "Number")
+                        .IsUnique();
+
+                    b.ToTable("policy_revisions", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -852,6 +894,9 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<Guid?>("ProductionSlot")
+                        .HasColumnType("uuid");
+
                     b.PrimitiveCollection<List<string>>("PromptVariables")
                         .IsRequired()
                         .HasColumnType("text[]");
@@ -866,6 +911,14 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.Property<string>("Schema")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<DateTimeOffset?>("StageChangedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -885,6 +938,11 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProductionSlot")
+                        .IsUnique();
+
+                    b.HasIndex("AssetId", "Stage");
 
                     b.HasIndex("AssetId", "Version")
                         .IsUnique();
@@ -1028,6 +1086,14 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .HasForeignKey("VersionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Policies.PolicyRevision", b =>
+                {
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>

@@ -563,6 +563,48 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("model_card_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Policies.PolicyRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Yaml")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("ScopeId", "Name", "Number")
+                        .IsUnique();
+
+                    b.ToTable("policy_revisions", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -854,6 +896,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
+                    b.Property<Guid?>("ProductionSlot")
+                        .HasColumnType("uniqueidentifier");
+
                     b.PrimitiveCollection<string>("PromptVariables")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
@@ -868,6 +913,14 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<string>("Schema")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<DateTimeOffset?>("StageChangedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -887,6 +940,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(100)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProductionSlot")
+                        .IsUnique()
+                        .HasFilter("[ProductionSlot] IS NOT NULL");
+
+                    b.HasIndex("AssetId", "Stage");
 
                     b.HasIndex("AssetId", "Version")
                         .IsUnique();
@@ -1030,6 +1089,14 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasForeignKey("VersionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Policies.PolicyRevision", b =>
+                {
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>

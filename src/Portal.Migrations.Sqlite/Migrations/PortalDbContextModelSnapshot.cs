@@ -551,6 +551,48 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("model_card_revisions", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Policies.PolicyRevision", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ScopeId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Yaml")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId");
+
+                    b.HasIndex("ScopeId", "Name", "Number")
+                        .IsUnique();
+
+                    b.ToTable("policy_revisions", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>
                 {
                     b.Property<Guid>("Id")
@@ -842,6 +884,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ProductionSlot")
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("PromptVariables")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -856,6 +901,14 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<string>("Schema")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("StageChangedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -875,6 +928,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ProductionSlot")
+                        .IsUnique();
+
+                    b.HasIndex("AssetId", "Stage");
 
                     b.HasIndex("AssetId", "Version")
                         .IsUnique();
@@ -1016,6 +1074,14 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasForeignKey("VersionId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Core.Policies.PolicyRevision", b =>
+                {
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Portal.Core.Teams.ApiToken", b =>
