@@ -6,6 +6,7 @@ using Portal.Core.Audit;
 using Portal.Core.Common;
 using Portal.Core.Lineage;
 using Portal.Core.ModelCards;
+using Portal.Core.Policies;
 using Portal.Core.Versions;
 using Portal.Core.Teams;
 
@@ -37,6 +38,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<Lifecycle.TransitionDecision> TransitionDecisions => Set<Lifecycle.TransitionDecision>();
     public DbSet<Lifecycle.StageChange> StageChanges => Set<Lifecycle.StageChange>();
     public DbSet<Lifecycle.AssetAlias> Aliases => Set<Lifecycle.AssetAlias>();
+    public DbSet<PolicyRevision> PolicyRevisions => Set<Policies.PolicyRevision>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -18,9 +18,13 @@ public static class ModelCardSections
 
     public static bool IsKnown(string key) => All.Any(s => s.Key == key);
 
-    /// <summary>The share of sections with substantive text (at least 20 characters), 0 to 100.</summary>
+    /// <summary>Whether a section has substantive text (at least 20 characters): what completeness and the policy rule count.</summary>
+    public static bool IsFilled(IReadOnlyDictionary<string, string> sections, string key) =>
+        sections.TryGetValue(key, out var text) && text.Trim().Length >= 20;
+
+    /// <summary>The share of sections with substantive text, 0 to 100.</summary>
     public static int Completeness(IReadOnlyDictionary<string, string> sections) =>
-        (int)Math.Round(100.0 * All.Count(s => sections.TryGetValue(s.Key, out var text) && text.Trim().Length >= 20) / All.Count);
+        (int)Math.Round(100.0 * All.Count(s => IsFilled(sections, s.Key)) / All.Count);
 }
 
 /// <summary>One saved state of a version's model card; every save is a new revision, none is ever changed.</summary>

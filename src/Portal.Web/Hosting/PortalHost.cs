@@ -14,6 +14,7 @@ using Portal.Core.Data;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.ModelCards;
+using Portal.Core.Policies;
 using Portal.Core.PromptTemplates;
 using Portal.Infrastructure.PromptTemplates;
 using Portal.Infrastructure.Datasets;
@@ -63,6 +64,8 @@ public static class PortalHost
         services.AddScoped<ModelCardService>();
         services.AddScoped<PromptTemplateService>();
         services.AddLifecycle(builder.Configuration);
+        services.AddSingleton<PolicyEvaluator>();
+        services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());
         services.AddSingleton<IPromptRenderer, HandlebarsPromptRenderer>();
         services.AddSingleton<ITextDiffer, DiffPlexTextDiffer>();
         services.AddSingleton<IDvcFileReader, YamlDvcFileReader>();

@@ -1,0 +1,73 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Data;
+
+namespace Portal.Core.Policies;
+
+/// <summary>A stored policy revision ready to judge: its document, or the parse error if its text no longer reads.</summary>
+public sealed record LoadedPolicy(string Name, int Revision, bool IsGlobal, Common.Result<PolicyDocument> Document)
+{
+    public static LoadedPolicy From(PolicyRevision revision) => new(revision.Name, revision.Number, revision.IsGlobal, PolicyParser.Parse(revision.Yaml));
+}
+
+/// <summary>
+/// Selects the policies that govern a version moving to a target and judges every rule. Stateless; the
+/// lifecycle service calls it inside its own context and transaction.
+/// </summary>
+public sealed class PolicyEvaluator : IPolicyEvaluator
+{
+    /// <summary>
+    /// Judges the version against the latest revision of every global policy and of every policy of the
+    /// asset's team whose <c>applies-to</c> selects the asset's kind and tags and <paramref name="target"/>
+    /// ("Staging", "Production", "Archived" or "alias:{name}").
+    /// </summary>
+    public async Task<PolicyEvaluation> EvaluateAsync(PortalDbContext db, Guid versionId, string target, IReadOnlyList<ApprovalFact> approvals, CancellationToken ct)
+    {
+        var (facts, teamId) = await PolicyFacts.GatherAsync(db, versionId, ct) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
+        var policies = await LatestRevisions(db, teamId).ToListAsync(ct);
+        return Evaluate(policies.Select(LoadedPolicy.From), facts with { Approvals = approvals }, target);
+    }
+
+    /// <summary>The newest revision of each global policy and of each policy of the team.</summary>
+    internal static IQueryable<PolicyRevision> LatestRevisions(PortalDbContext db, Guid teamId) =>
+        db.PolicyRevisions.AsNoTracking()
+            .Where(p => p.TeamId == null || p.TeamId == teamId)
+            .Where(p => p.Number == db.PolicyRevisions.Where(q => q.ScopeId == p.ScopeId && q.Name == p.Name).Max(q => q.Number));
+
+    public static PolicyEvaluation Evaluate(IEnumerable<LoadedPolicy> policies, VersionFacts facts, string target)
+    {
+        var results = new List<RuleResult>();
+        var approvalRules = new List<ApprovalRule>();
+        foreach (var policy in policies.OrderBy(p => !p.IsGlobal).ThenBy(p => p.Name, StringComparer.Ordinal))
+        {
+            if (!policy.Document.IsSuccess)
+            {
+                // A stored text that no longer reads must not silently drop its rules: the gate stays shut.
+                results.Add(new RuleResult(policy.Name, policy.Revision, policy.IsGlobal, "policy", "the policy text", RuleOutcome.Fail,
+                    $"The policy cannot be read: {policy.Document.Error!.Message}", new Dictionary<string, string>()));
+                continue;
+            }
+            var document = policy.Document.Value;
+            if (!document.AppliesTo.Matches(facts.Kind, facts.Tags, target))
+                continue;
+            results.AddRange(Judge(policy, document.Rules, facts));
+            approvalRules.AddRange(document.Rules.OfType<ApprovalRule>());
+        }
+        return new PolicyEvaluation(results, Outstanding(approvalRules, facts));
+    }
+
+    public static IEnumerable<RuleResult> Judge(LoadedPolicy policy, IEnumerable<PolicyRule> rules, VersionFacts facts) =>
+        rules.Select(rule => (rule, verdict: rule.Evaluate(facts)))
+            .Select(r => new RuleResult(policy.Name, policy.Revision, policy.IsGlobal, r.rule.Kind, r.rule.Text, r.verdict.Outcome, r.verdict.Explanation, r.verdict.Values));
+
+    /// <summary>
+    /// Who must still sign: per role and team, the most approvals any selected rule still lacks (two policies
+    /// asking for one Approver each are satisfied by the same person).
+    /// </summary>
+    private static List<ApprovalRequirement> Outstanding(IEnumerable<ApprovalRule> rules, VersionFacts facts) =>
+        rules.Select(r => (r.Role, r.Team, Missing: r.Count - r.CountGiven(facts)))
+            .Where(r => r.Missing > 0)
+            .GroupBy(r => (r.Role, r.Team))
+            .Select(g => new ApprovalRequirement(g.Max(r => r.Missing), g.Key.Role, g.Key.Team))
+            .OrderBy(r => r.Team is not null).ThenByDescending(r => r.Role)
+            .ToList();
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Data;
+using Portal.Core.Lineage;
+using Portal.Core.Versions;
+
+namespace Portal.Core.Policies;
+
+/// <summary>Reads from the database what the rules judge about one version.</summary>
+internal static class PolicyFacts
+{
+    /// <summary>The facts and the owning team's id, or null when the version does not exist. Approvals are left empty for the caller to add.</summary>
+    public static async Task<(VersionFacts Facts, Guid TeamId)?> GatherAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
+    {
+        var row = await (
+            from v in db.Versions.AsNoTracking()
+            where v.Id == versionId
+            join a in db.Assets on v.AssetId equals a.Id
+            join t in db.Teams on a.TeamId equals t.Id
+            select new { v.AssetId, a.TeamId, Team = t.Slug, a.Kind, AssetTags = a.Tags, VersionTags = v.Tags, v.GitCommit }).SingleOrDefaultAsync(ct);
+        if (row is null)
+            return null;
+        var baseline = await db.Versions.AsNoTracking()
+            .Where(v => v.AssetId == row.AssetId && v.Stage == Lifecycle.Stage.Production && v.Id != versionId)
+            .Select(v => new { v.Id, v.Version })
+            .FirstOrDefaultAsync(ct);
+        var datasetEdges = await db.LineageEdges.CountAsync(e => e.VersionId == versionId && (e.Kind == LineageKind.TrainedOn || e.Kind == LineageKind.EvaluatedOn), ct);
+        var card = await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == versionId).OrderByDescending(r => r.Number)
+            .Select(r => r.Sections).FirstOrDefaultAsync(ct);
+        var facts = new VersionFacts(
+            row.Team,
+            row.Kind,
+            row.AssetTags.Concat(row.VersionTags).ToHashSet(StringComparer.Ordinal),
+            row.GitCommit,
+            datasetEdges,
+            card,
+            await LatestMetricsAsync(db, versionId, ct),
+            baseline is null ? null : new BaselineFacts(baseline.Version, await LatestMetricsAsync(db, baseline.Id, ct)),
+            []);
+        return (facts, row.TeamId);
+    }
+
+    /// <summary>
+    /// The latest recorded value per metric name and slice. Values with a step are a training curve, not a
+    /// result to gate on, so they are left out; a later summary value (e.g. a re-evaluation) supersedes an
+    /// earlier one whatever its source.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<(string Name, string Slice), MetricValue>> LatestMetricsAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
+    {
+        var rows = await db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null)
+            .Select(m => new { m.Id, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt })
+            .ToListAsync(ct);
+        return rows.GroupBy(m => (m.Name, m.Slice))
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.Id).Select(m => new MetricValue(m.Value, m.Source)).First());
+    }
+}

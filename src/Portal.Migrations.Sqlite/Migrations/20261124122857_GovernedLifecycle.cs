@@ -1,0 +1,319 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class GovernedLifecycle : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<Guid>(
+                name: "RollbackVersionId",
+                table: "assets",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "ProductionSlot",
+                table: "asset_versions",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "Stage",
+                table: "asset_versions",
+                type: "TEXT",
+                maxLength: 32,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<long>(
+                name: "StageChangedAt",
+                table: "asset_versions",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "MayRecordEvidence",
+                table: "api_tokens",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.CreateTable(
+                name: "asset_aliases",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AssetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    VersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    IsProtected = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_asset_aliases", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_asset_aliases_asset_versions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "asset_versions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_asset_aliases_assets_AssetId",
+                        column: x => x.AssetId,
+                        principalTable: "assets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "policy_revisions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ScopeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Number = table.Column<int>(type: "INTEGER", nullable: false),
+                    Yaml = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_policy_revisions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_policy_revisions_teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "stage_changes",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    AssetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    To = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    ChangedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ChangedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_stage_changes", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_stage_changes_asset_versions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "asset_versions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "transition_requests",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    AssetId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    VersionId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestedByActorId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    RequestedByPersonKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ClosedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ClosedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    CloseReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    EvaluationJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ApplyEvaluationJson = table.Column<string>(type: "TEXT", nullable: true),
+                    RequiredApprovalsJson = table.Column<string>(type: "TEXT", nullable: false),
+                    ApprovingTeams = table.Column<string>(type: "TEXT", nullable: false),
+                    IsRollbackReview = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Revision = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_transition_requests", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_transition_requests_asset_versions_VersionId",
+                        column: x => x.VersionId,
+                        principalTable: "asset_versions",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_transition_requests_assets_AssetId",
+                        column: x => x.AssetId,
+                        principalTable: "assets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_transition_requests_teams_TeamId",
+                        column: x => x.TeamId,
+                        principalTable: "teams",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "transition_decisions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    RequestId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Approved = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Comment = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    ActorId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    ActorName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    PersonKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Team = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_transition_decisions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_transition_decisions_transition_requests_RequestId",
+                        column: x => x.RequestId,
+                        principalTable: "transition_requests",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_asset_versions_AssetId_Stage",
+                table: "asset_versions",
+                columns: new[] { "AssetId", "Stage" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_asset_versions_ProductionSlot",
+                table: "asset_versions",
+                column: "ProductionSlot",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_asset_aliases_AssetId_Name",
+                table: "asset_aliases",
+                columns: new[] { "AssetId", "Name" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_asset_aliases_VersionId",
+                table: "asset_aliases",
+                column: "VersionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_policy_revisions_ScopeId_Name_Number",
+                table: "policy_revisions",
+                columns: new[] { "ScopeId", "Name", "Number" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_policy_revisions_TeamId",
+                table: "policy_revisions",
+                column: "TeamId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_stage_changes_AssetId_Id",
+                table: "stage_changes",
+                columns: new[] { "AssetId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_stage_changes_VersionId_Id",
+                table: "stage_changes",
+                columns: new[] { "VersionId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transition_decisions_RequestId_PersonKey",
+                table: "transition_decisions",
+                columns: new[] { "RequestId", "PersonKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transition_requests_AssetId",
+                table: "transition_requests",
+                column: "AssetId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transition_requests_State_CreatedAt",
+                table: "transition_requests",
+                columns: new[] { "State", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transition_requests_TeamId_State_CreatedAt",
+                table: "transition_requests",
+                columns: new[] { "TeamId", "State", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_transition_requests_VersionId_State",
+                table: "transition_requests",
+                columns: new[] { "VersionId", "State" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "asset_aliases");
+
+            migrationBuilder.DropTable(
+                name: "policy_revisions");
+
+            migrationBuilder.DropTable(
+                name: "stage_changes");
+
+            migrationBuilder.DropTable(
+                name: "transition_decisions");
+
+            migrationBuilder.DropTable(
+                name: "transition_requests");
+
+            migrationBuilder.DropIndex(
+                name: "IX_asset_versions_AssetId_Stage",
+                table: "asset_versions");
+
+            migrationBuilder.DropIndex(
+                name: "IX_asset_versions_ProductionSlot",
+                table: "asset_versions");
+
+            migrationBuilder.DropColumn(
+                name: "RollbackVersionId",
+                table: "assets");
+
+            migrationBuilder.DropColumn(
+                name: "ProductionSlot",
+                table: "asset_versions");
+
+            migrationBuilder.DropColumn(
+                name: "Stage",
+                table: "asset_versions");
+
+            migrationBuilder.DropColumn(
+                name: "StageChangedAt",
+                table: "asset_versions");
+
+            migrationBuilder.DropColumn(
+                name: "MayRecordEvidence",
+                table: "api_tokens");
+        }
+    }
+}
