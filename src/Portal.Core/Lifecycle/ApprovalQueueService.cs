@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Access;
 using Portal.Core.Assets;
@@ -84,7 +85,15 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
         return new TransitionReview(view, production?.Version, metrics, upstream, card ?? 0, history, open);
     }
 
-    private sealed record Row(TransitionRequest Request, string Team, string Asset, AssetKind Kind, string Version);
+    // Member initialisation, not a constructor, so filters on the projection still translate to SQL.
+    private sealed class Row
+    {
+        public required TransitionRequest Request { get; init; }
+        public required string Team { get; init; }
+        public required string Asset { get; init; }
+        public AssetKind Kind { get; init; }
+        public required string Version { get; init; }
+    }
 
     /// <summary>Pending requests in the teams where the caller approves, or that name one of those teams; never their own.</summary>
     private static IQueryable<Row> Decidable(PortalDbContext db, CallerAccess caller)
@@ -93,14 +102,27 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
         var teamIds = approverTeams.Select(t => t.TeamId).ToList();
         var slugs = approverTeams.Select(t => t.Slug).ToList();
         var person = caller.Actor.PersonKey;
-        return from r in db.TransitionRequests.AsNoTracking()
+        // One "contains" per team the caller approves in: every provider translates that form.
+        var inMyTeams = slugs.Aggregate((Expression<Func<TransitionRequest, bool>>)(r => teamIds.Contains(r.TeamId)),
+            (either, slug) => Or(either, r => r.ApprovingTeams.Contains(slug)));
+        return from r in db.TransitionRequests.AsNoTracking().Where(inMyTeams)
                where r.State == TransitionState.Pending && r.RequestedByPersonKey != person
-                     && (teamIds.Contains(r.TeamId) || r.ApprovingTeams.Any(t => slugs.Contains(t)))
                      && !db.TransitionDecisions.Any(d => d.RequestId == r.Id && d.PersonKey == person)
                join v in db.Versions on r.VersionId equals v.Id
                join a in db.Assets on r.AssetId equals a.Id
                join t in db.Teams on r.TeamId equals t.Id
-               select new Row(r, t.Slug, a.Name, a.Kind, v.Version);
+               select new Row { Request = r, Team = t.Slug, Asset = a.Name, Kind = a.Kind, Version = v.Version };
+    }
+
+    private static Expression<Func<TransitionRequest, bool>> Or(Expression<Func<TransitionRequest, bool>> left, Expression<Func<TransitionRequest, bool>> right)
+    {
+        var body = Expression.OrElse(left.Body, new Rebind(right.Parameters[0], left.Parameters[0]).Visit(right.Body));
+        return Expression.Lambda<Func<TransitionRequest, bool>>(body, left.Parameters[0]);
+    }
+
+    private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
     }
 
     private static async Task<Dictionary<(string Name, string Slice), double>> LatestMetricsAsync(PortalDbContext db, Guid versionId, CancellationToken ct)

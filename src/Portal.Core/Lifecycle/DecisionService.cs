@@ -96,8 +96,8 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         {
             TransitionService.Close(request, TransitionState.Rejected, "policy gate", "The policy gate refused it when it was to be applied.", now);
             db.Record(actor, now, "transition.refused", "version", request.VersionId.ToString(), request.TeamId,
-                after: new { RequestId = request.Id, Failed = evaluation.Failures.Select(f => $"{f.Policy}/{f.Rule}").ToList() });
-            return LifecycleErrors.PolicyFailed(evaluation.Failures);
+                after: new { RequestId = request.Id, Failed = evaluation.CheckFailures.Select(f => $"{f.Policy}/{f.Rule}").ToList() });
+            return LifecycleErrors.PolicyFailed(evaluation.CheckFailures);
         }
         if (!evaluation.Passes || !Satisfied(required, approvals, assetTeam))
             return null;

@@ -66,8 +66,8 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
         {
             Close(request, TransitionState.Rejected, "policy gate", "The policy gate refused it when it was made.", now);
             db.Record(caller.Actor, now, "transition.refused", "version", v.Id.ToString(), request.TeamId,
-                after: new { RequestId = request.Id, Failed = evaluation.Failures.Select(f => $"{f.Policy}/{f.Rule}").ToList() });
-            refusal = LifecycleErrors.PolicyFailed(evaluation.Failures);
+                after: new { RequestId = request.Id, Failed = evaluation.CheckFailures.Select(f => $"{f.Policy}/{f.Rule}").ToList() });
+            refusal = LifecycleErrors.PolicyFailed(evaluation.CheckFailures);
         }
         else if (required.Count == 0)
         {

@@ -32,4 +32,7 @@ public sealed record PolicyEvaluation(IReadOnlyList<RuleResult> Results, IReadOn
     public bool Passes => Results.All(r => r.Outcome != RuleOutcome.Fail);
 
     public IEnumerable<RuleResult> Failures => Results.Where(r => r.Outcome == RuleOutcome.Fail);
+
+    /// <summary>Failures other than approvals still outstanding: what refuses a request outright.</summary>
+    public IEnumerable<RuleResult> CheckFailures => Failures.Where(r => r.Kind != "approvals");
 }
