@@ -63,7 +63,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
         {
             return RegistryErrors.Immutable("artifacts");
         }
-        catch (DbUpdateException)
+        catch (UniqueViolationException)
         {
             return RegistryErrors.ArtifactExists;
         }

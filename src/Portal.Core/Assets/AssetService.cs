@@ -38,35 +38,36 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
         if (!caller.Has(teamSlug, TeamRole.Contributor))
             return TeamErrors.Forbidden("register assets");
         var tags = Normalize(input.Tags);
+        var name = Names.Canonical(input.Name ?? "");
         var owner = string.IsNullOrWhiteSpace(input.Owner) ? caller.Actor.Name : input.Owner.Trim();
         if (!Enum.IsDefined(input.Kind))
             return Error.Validation("asset.invalid", "Kind must be Model, Dataset or PromptTemplate.");
-        if (Asset.Validate(input.Name, input.Description ?? "", tags, owner) is { } invalid)
+        if (Asset.Validate(name, input.Description ?? "", tags, owner) is { } invalid)
             return invalid;
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var team = await db.Teams.SingleAsync(t => t.Slug == teamSlug, ct);
-        var replay = await Idempotency.FindAsync(db, caller, idempotencyKey, "asset.create", input, ct);
+        var replay = await Idempotency.FindAsync(db, caller, team.Id, idempotencyKey, "asset.create", input, ct);
         if (replay is { } known)
             return known.Error ?? (Result<AssetDetail>)await DetailAsync(db, caller, teamSlug, known.ResourceId, ct);
-        if (await db.Assets.AnyAsync(a => a.TeamId == team.Id && a.Name == input.Name, ct))
+        if (await db.Assets.AnyAsync(a => a.TeamId == team.Id && a.Name == name, ct))
             return RegistryErrors.AssetExists;
 
         var now = clock.GetUtcNow();
         var asset = new Asset
         {
-            TeamId = team.Id, Kind = input.Kind, Name = input.Name, Description = input.Description?.Trim() ?? "", Owner = owner, Tags = tags,
+            TeamId = team.Id, Kind = input.Kind, Name = name, Description = input.Description?.Trim() ?? "", Owner = owner, Tags = tags,
             CreatedAt = now, UpdatedAt = now, CreatedBy = caller.Actor.Name,
         };
         db.Assets.Add(asset);
-        Idempotency.Remember(db, caller, idempotencyKey, "asset.create", input, asset.Id, now);
+        Idempotency.Remember(db, caller, team.Id, idempotencyKey, "asset.create", input, asset.Id, now);
         db.Record(caller.Actor, now, "asset.created", "asset", asset.Id.ToString(), team.Id,
             after: new { asset.Name, asset.Kind, asset.Description, asset.Owner, asset.Tags });
         try
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (UniqueViolationException)
         {
             // A concurrent create won the unique index on (team, name).
             return RegistryErrors.AssetExists;
@@ -145,7 +146,9 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
     {
         if (!caller.CanView(teamSlug))
             return TeamErrors.NotFound(teamSlug);
-        var limit = Math.Clamp(filter.Limit, 1, 200);
+        if (Problems(filter) is { } invalid)
+            return invalid;
+        var limit = filter.Limit;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == teamSlug, ct);
         if (team is null)
@@ -192,6 +195,26 @@ public sealed class AssetService(IDbContextFactory<PortalDbContext> dbFactory, T
             : filter.Sort == AssetSort.RecentlyUpdated ? Versions.SearchCursor.Encode(items[^1].UpdatedAt, items[^1].Id)
             : EncodeCursor(items[^1].Name);
         return new Page<AssetListItem>(items, next);
+    }
+
+    private static Error? Problems(AssetFilter filter)
+    {
+        var fields = new Dictionary<string, string[]>();
+        if (Paging.LimitProblem(filter.Limit) is { } limit)
+            fields["limit"] = [limit];
+        if (filter.Kind is { } kind && !Enum.IsDefined(kind))
+            fields["kind"] = ["Model, Dataset or PromptTemplate."];
+        if (!Enum.IsDefined(filter.Sort))
+            fields["sort"] = ["Name or RecentlyUpdated."];
+        var cursorOk = string.IsNullOrEmpty(filter.Cursor)
+            || (filter.Sort == AssetSort.RecentlyUpdated ? Versions.SearchCursor.Decode(filter.Cursor) is not null : Asset.IsValidName(DecodeCursor(filter.Cursor)));
+        if (!cursorOk)
+            fields["cursor"] = [Paging.CursorMessage];
+        if (Names.Problem(filter.Tag, 64) is { } tag)
+            fields["tag"] = [tag];
+        if (Names.Problem(filter.Text, 200) is { } text)
+            fields["q"] = [text];
+        return fields.Count == 0 ? null : Paging.Invalid(fields);
     }
 
     private static async Task<AssetDetail> DetailAsync(PortalDbContext db, CallerAccess caller, string teamSlug, Guid id, CancellationToken ct)

@@ -15,7 +15,8 @@ internal static class RegistryAccess
         if (team is null)
             return caller.CanView(teamSlug) ? TeamErrors.NotFound(teamSlug) : RegistryErrors.AssetNotFound(assetName);
         var assets = track ? db.Assets : db.Assets.AsNoTracking();
-        var asset = await assets.SingleOrDefaultAsync(a => a.TeamId == team.Id && a.Name == assetName, ct);
+        var name = Names.Canonical(assetName);
+        var asset = await assets.SingleOrDefaultAsync(a => a.TeamId == team.Id && a.Name == name, ct);
         if (asset is null || !await CanReadAsync(db, caller, teamSlug, asset.Id, ct))
             return RegistryErrors.AssetNotFound(assetName);
         if (write && !caller.Has(teamSlug, TeamRole.Contributor))

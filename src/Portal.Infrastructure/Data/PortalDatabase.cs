@@ -21,6 +21,7 @@ public static class PortalDatabase
         // The development identity provider keeps its clients and grants in these tables; they are
         // part of every provider's schema so switching Sso:Mode never needs a migration.
         builder.UseOpenIddict();
+        builder.AddInterceptors(UniqueViolationInterceptor.Instance);
         return builder;
     }
 
