@@ -40,7 +40,9 @@ public static class PortalHost
         services.AddSingleton(settings);
 
         // The static bootstrap logger stays for start-up failures; each host gets its own configured logger.
-        services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext(), preserveStaticLogger: true);
+        // The escaper comes last so that it sees every property, whichever enrichers the configuration adds.
+        services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().Enrich.With<LogValueEscaper>(),
+            preserveStaticLogger: true);
         AddTelemetry(services, settings.Telemetry);
 
         services.AddDbContextFactory<PortalDbContext>(o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
