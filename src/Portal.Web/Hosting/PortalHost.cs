@@ -123,7 +123,8 @@ public static class PortalHost
 
         app.UseForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
-        app.UseSerilogRequestLogging();
+        // The configured logger (sinks, levels, escaping), not the static start-up logger the middleware falls back to.
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         var formActions = settings.Sso.Mode == SsoMode.External && Uri.TryCreate(settings.Sso.Authority, UriKind.Absolute, out var authority)
             ? authority.GetLeftPart(UriPartial.Authority)
             : "";
