@@ -10,7 +10,7 @@ using Portal.Testing;
 namespace Portal.IntegrationTests.Hosting;
 
 /// <summary>The portal with its logs in a text file and a JSON-lines file, configured as an operator would.</summary>
-public sealed class FileLoggingPortal : PortalApp
+public class FileLoggingPortal : PortalApp
 {
     public FileLoggingPortal() : this(Path.Combine(Path.GetTempPath(), "portal-tests", "logs-" + Guid.NewGuid().ToString("N")))
     {
