@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.Audit;
 using Portal.Core.Common;

@@ -1,13 +1,10 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Core.Artifacts;
 using Portal.Core.Assets;
-using Portal.Core.Audit;
 using Portal.Core.Common;
-using Portal.Core.Data;
-using Portal.Core.Lineage;
 using Portal.Core.Teams;
 
 namespace Portal.Core.Versions;
+
 public sealed record VersionSearch(string? Tag = null, string? Metric = null, double? MinValue = null, string? Cursor = null, int Limit = 25);
 
 public sealed record VersionSearchHit(Guid Id, string Asset, AssetKind AssetKind, string Version, VersionStatus Status, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt);
