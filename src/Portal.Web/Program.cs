@@ -1,7 +1,7 @@
 using Portal.Web.Hosting;
 using Serilog;
 
-Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
+Log.Logger = new LoggerConfiguration().Enrich.With<LogValueEscaper>().WriteTo.Console().CreateBootstrapLogger();
 try
 {
     var builder = WebApplication.CreateBuilder(args);

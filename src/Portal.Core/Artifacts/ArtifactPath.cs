@@ -2,7 +2,7 @@ using Portal.Core.Common;
 
 namespace Portal.Core.Artifacts;
 
-/// <summary>Paths of files inside a version: relative, forward slashes, no traversal, no control characters.</summary>
+/// <summary>Paths of files inside a version: relative, forward slashes, no traversal, no unsafe characters (<see cref="Names"/>).</summary>
 public static class ArtifactPath
 {
     public const int MaxLength = 500;
@@ -12,11 +12,11 @@ public static class ArtifactPath
     public static Result<string> Normalize(string? path)
     {
         var invalid = Error.Validation("artifact.path-invalid",
-            "The file path must be relative (like model/weights.onnx), without '..', absolute parts, backslashes or control characters.");
+            "The file path must be relative (like model/weights.onnx), without '..', absolute parts, backslashes, control or bidirectional-formatting characters.");
         if (string.IsNullOrWhiteSpace(path) || path.Length > MaxLength)
             return invalid;
         // '%' is refused too: a still-encoded name would mean different files to different clients.
-        if (path.Any(c => char.IsControl(c) || c is '\\' or ':' or '%') || path.StartsWith('/') || path.EndsWith('/'))
+        if (Names.HasUnsafeCharacters(path) || path.Any(c => c is '\\' or ':' or '%') || path.StartsWith('/') || path.EndsWith('/'))
             return invalid;
         var segments = path.Split('/');
         if (segments.Any(s => s.Length == 0 || s == "." || s == ".." || s.Trim() != s))

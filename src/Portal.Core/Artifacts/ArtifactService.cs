@@ -27,6 +27,9 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
             return Error.Validation("artifact.digest-invalid", "The expected SHA-256 must be 64 lower-case hexadecimal characters.");
         await using (var check = await dbFactory.CreateDbContextAsync(ct))
         {
+            // PUT is idempotent: a retry of an upload that was stored (its answer lost on the way) gets the same file.
+            if (expectedSha256 is not null && await StoredAsync(check, caller, team, asset, version, normalized.Value, expectedSha256, ct) is { } same)
+                return same;
             var precheck = await ReadyForUploadAsync(check, caller, team, asset, version, normalized.Value, ct);
             if (precheck is not null)
                 return precheck;
@@ -64,7 +67,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
         {
             return RegistryErrors.Immutable("artifacts");
         }
-        catch (DbUpdateException)
+        catch (UniqueViolationException)
         {
             return RegistryErrors.ArtifactExists;
         }
@@ -92,6 +95,18 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
             after: new { artifact.Path, artifact.Sha256 });
         await db.SaveChangesAsync(ct);
         return new ArtifactDownload(stream, artifact.Path.Split('/')[^1], artifact.Sha256, artifact.Size, artifact.CreatedAt);
+    }
+
+    private static async Task<ArtifactView?> StoredAsync(PortalDbContext db, CallerAccess caller, string team, string asset, string version, string path,
+        string sha256, CancellationToken ct)
+    {
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
+        if (!found.IsSuccess)
+            return null;
+        var versionId = found.Value.Version.Id;
+        return await db.Artifacts.AsNoTracking().Where(a => a.VersionId == versionId && a.Path == path && a.Sha256 == sha256)
+            .Select(a => new ArtifactView(a.Id, a.Path, a.Size, a.Sha256, a.IsUnsafeFormat, false, a.CreatedAt, a.CreatedBy))
+            .SingleOrDefaultAsync(ct);
     }
 
     private static async Task<Error?> ReadyForUploadAsync(PortalDbContext db, CallerAccess caller, string team, string asset, string version, string path, CancellationToken ct)

@@ -14,7 +14,8 @@ internal static class RegistryAccess
     {
         var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == teamSlug, ct);
         var assets = track ? db.Assets : db.Assets.AsNoTracking();
-        var asset = team is null ? null : await assets.SingleOrDefaultAsync(a => a.TeamId == team.Id && a.Name == assetName, ct);
+        var name = Names.Canonical(assetName);
+        var asset = team is null ? null : await assets.SingleOrDefaultAsync(a => a.TeamId == team.Id && a.Name == name, ct);
         var shared = asset is not null && await IsSharedWithAsync(db, caller, asset.Id, ct);
         // A missing asset and an invisible one get the same answer, so names cannot be probed.
         if (AccessGate.Check(caller, action, AccessTarget.Asset(teamSlug, assetName, shared)) is { } denied)

@@ -13,11 +13,12 @@ internal static class Idempotency
 {
     public sealed record Replay(Guid ResourceId, Error? Error);
 
-    public static async Task<Replay?> FindAsync(PortalDbContext db, CallerAccess caller, string? key, string operation, object request, CancellationToken ct)
+    public static async Task<Replay?> FindAsync(PortalDbContext db, CallerAccess caller, Guid teamId, string? key, string operation, object request, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(key))
             return null;
-        var record = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == caller.Actor.Id && r.Key == key, ct);
+        var callerId = CallerId(caller);
+        var record = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.CallerId == callerId && r.TeamId == teamId && r.Key == key, ct);
         if (record is null)
             return null;
         return record.Operation == operation && record.RequestHash == Hash(request)
@@ -25,15 +26,18 @@ internal static class Idempotency
             : new Replay(record.ResourceId, RegistryErrors.IdempotencyReuse);
     }
 
-    public static void Remember(PortalDbContext db, CallerAccess caller, string? key, string operation, object request, Guid resourceId, DateTimeOffset at)
+    public static void Remember(PortalDbContext db, CallerAccess caller, Guid teamId, string? key, string operation, object request, Guid resourceId, DateTimeOffset at)
     {
         if (string.IsNullOrEmpty(key))
             return;
         db.IdempotencyRecords.Add(new IdempotencyRecord
         {
-            Key = key, CallerId = caller.Actor.Id, Operation = operation, RequestHash = Hash(request), ResourceId = resourceId, CreatedAt = at,
+            Key = key, CallerId = CallerId(caller), TeamId = teamId, Operation = operation, RequestHash = Hash(request), ResourceId = resourceId, CreatedAt = at,
         });
     }
+
+    // The kind keeps a job's name from ever meeting a user's or a token's id.
+    private static string CallerId(CallerAccess caller) => $"{caller.Actor.Kind}:{caller.Actor.Id}";
 
     private static string Hash(object request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request))));

@@ -11,8 +11,8 @@ public static class SafeUri
     {
         if (value is null)
             return null;
-        if (value.Length > maxLength || value.Any(char.IsControl))
-            return $"At most {maxLength} characters, without control characters.";
+        if (value.Length > maxLength || Names.HasUnsafeCharacters(value))
+            return $"At most {maxLength} characters, without control or bidirectional-formatting characters.";
         // git@host:org/repo is the common SSH shorthand.
         if (schemes.Contains("ssh") && System.Text.RegularExpressions.Regex.IsMatch(value, @"^[\w.-]+@[\w.-]+:[\w./-]+$"))
             return null;

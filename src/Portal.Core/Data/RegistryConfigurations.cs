@@ -161,7 +161,7 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
     public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
     {
         b.ToTable("idempotency_records");
-        b.HasKey(x => new { x.CallerId, x.Key });
+        b.HasKey(x => new { x.CallerId, x.TeamId, x.Key });
         b.Property(x => x.Key).HasMaxLength(100);
         b.Property(x => x.CallerId).HasMaxLength(200);
         b.Property(x => x.Operation).HasMaxLength(100).IsRequired();

@@ -35,8 +35,8 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
         var unknown = sections.Keys.Where(k => !ModelCardSections.IsKnown(k)).ToList();
         if (unknown.Count > 0)
             return Error.Validation("model-card.invalid", $"Unknown sections: {string.Join(", ", unknown)}.");
-        if (sections.Values.Any(v => v is null || v.Length > ModelCardRevision.MaxSectionLength))
-            return Error.Validation("model-card.invalid", $"A section may have at most {ModelCardRevision.MaxSectionLength} characters.");
+        if (sections.Values.Any(v => v is null || v.Length > ModelCardRevision.MaxSectionLength || Names.TextProblem(v) is not null))
+            return Error.Validation("model-card.invalid", $"A section may have at most {ModelCardRevision.MaxSectionLength} characters of printable text, tabs and line breaks.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
@@ -58,7 +58,7 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
         {
             await db.SaveChangesAsync(ct);
         }
-        catch (DbUpdateException)
+        catch (UniqueViolationException)
         {
             return Error.Conflict("model-card.stale", "Someone saved the model card at the same moment. Reload to see their changes.");
         }

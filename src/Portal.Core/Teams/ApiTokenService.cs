@@ -63,6 +63,8 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         var fields = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Length > ApiToken.MaxNameLength)
             fields["name"] = [$"A name is required and may have at most {ApiToken.MaxNameLength} characters."];
+        else if (Names.Problem(name) is { } unsafeName)
+            fields["name"] = [unsafeName];
         if (!Enum.IsDefined(role))
             fields["role"] = ["Choose a role: Viewer, Contributor, Approver or TeamAdmin."];
         if (mayRecordEvidence && role < TeamRole.Contributor)

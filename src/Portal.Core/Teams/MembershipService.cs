@@ -48,9 +48,13 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         if (team is null)
             return TeamErrors.NotFound(slug);
         var normalized = email.Trim().ToLowerInvariant();
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Email != null && u.Email.ToLower() == normalized, ct);
-        if (user is null)
+        // Nothing makes e-mail addresses unique (two IdP accounts may share one): refuse to guess between people.
+        var matches = await db.Users.Where(u => u.Email != null && u.Email.ToLower() == normalized).Take(2).ToListAsync(ct);
+        if (matches.Count == 0)
             return TeamErrors.UserNotFound;
+        if (matches.Count > 1)
+            return TeamErrors.UserAmbiguous;
+        var user = matches[0];
 
         var now = clock.GetUtcNow();
         var existing = await db.TeamMemberships.SingleOrDefaultAsync(

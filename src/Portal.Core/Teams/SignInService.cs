@@ -17,6 +17,21 @@ public sealed class SignInService(IDbContextFactory<PortalDbContext> dbFactory, 
 {
     public async Task<Result<SignedInUser>> SignInAsync(SignInIdentity identity, string? clientAddress, string? correlationId, CancellationToken ct = default)
     {
+        try
+        {
+            return await SignInOnceAsync(identity, clientAddress, correlationId, ct);
+        }
+        catch (UniqueViolationException)
+        {
+            // A parallel first sign-in of the same issuer and subject (two tabs) created the user a moment
+            // ago: the second attempt finds and updates that user.
+            return await SignInOnceAsync(identity, clientAddress, correlationId, ct);
+        }
+    }
+
+    /// <summary>The user is found by issuer and subject only: e-mail addresses are neither unique nor stable.</summary>
+    private async Task<Result<SignedInUser>> SignInOnceAsync(SignInIdentity identity, string? clientAddress, string? correlationId, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var user = await db.Users.SingleOrDefaultAsync(u => u.Issuer == identity.Issuer && u.Subject == identity.Subject, ct);

@@ -20,8 +20,12 @@ public sealed class Team
             fields["slug"] = ["Use 1-64 lower-case letters, digits or dashes, starting and ending with a letter or digit."];
         if (string.IsNullOrWhiteSpace(name) || name.Length > MaxNameLength)
             fields["name"] = [$"A name is required and may have at most {MaxNameLength} characters."];
+        else if (Names.Problem(name) is { } unsafeName)
+            fields["name"] = [unsafeName];
         if (description.Length > MaxDescriptionLength)
             fields["description"] = [$"The description may have at most {MaxDescriptionLength} characters."];
+        else if (Names.TextProblem(description) is { } badText)
+            fields["description"] = [badText];
         return fields.Count == 0 ? null : Error.Validation("team.invalid", "The team has invalid fields.", fields);
     }
 }

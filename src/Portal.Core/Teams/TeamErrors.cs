@@ -11,6 +11,8 @@ public static class TeamErrors
     public static Error GlobalForbidden(string what) => Error.Forbidden("platform.forbidden", $"Your global roles do not allow you to {what}.");
     public static readonly Error Exists = Error.Conflict("team.exists", "A team with this slug already exists.");
     public static readonly Error UserNotFound = Error.NotFound("user.not-found", "No user with this e-mail has signed in to the portal yet.");
+    public static readonly Error UserAmbiguous = Error.Conflict("user.ambiguous",
+        "Several people who signed in share this e-mail address, so it does not say whom to grant the role to.");
     public static readonly Error MembershipNotFound = Error.NotFound("membership.not-found", "This membership does not exist.");
     public static readonly Error IdpManaged = Error.Conflict("membership.idp-managed",
         "This role comes from an IdP group; remove the person from the group in your identity provider.");

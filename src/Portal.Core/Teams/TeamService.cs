@@ -89,7 +89,15 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
         var team = new Team { Slug = slug, Name = name.Trim(), Description = description.Trim(), CreatedAt = now };
         db.Teams.Add(team);
         db.Record(caller.Actor, now, "team.created", "team", slug, team.Id, after: new { team.Slug, team.Name, team.Description });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (UniqueViolationException)
+        {
+            // Another administrator created the same slug between the check and the save.
+            return TeamErrors.Exists;
+        }
         return new TeamSummary(team.Id, team.Slug, team.Name, team.Description, null);
     }
 

@@ -68,7 +68,8 @@ public sealed class AssetVersion
     public static Result<SemVersion> ParseVersion(string text)
     {
         if (string.IsNullOrWhiteSpace(text) || text.Length > 100 || !SemVersion.TryParse(text.Trim(), SemVersionStyles.Strict, out var parsed))
-            return Error.Validation("version.invalid", $"'{text}' is not a SemVer 2.0 version such as 1.4.0 or 2.0.0-rc.1.");
+            return Error.Validation("version.invalid", "Not a SemVer 2.0 version such as 1.4.0 or 2.0.0-rc.1.",
+                new Dictionary<string, string[]> { ["version"] = ["A SemVer 2.0 version such as 1.4.0 or 2.0.0-rc.1, at most 100 characters."] });
         if (!string.IsNullOrEmpty(parsed.Metadata))
             return Error.Validation("version.invalid", "Build metadata (+...) does not identify a version; leave it out.");
         if (parsed.Major > int.MaxValue || parsed.Minor > int.MaxValue || parsed.Patch > int.MaxValue)

@@ -31,11 +31,15 @@ public sealed partial class MetricService(IDbContextFactory<PortalDbContext> dbF
         for (var i = 0; i < metrics.Count; i++)
         {
             var m = metrics[i];
-            if (!NamePattern().IsMatch(m.Name ?? ""))
+            if (Names.Problem(m.Name) is { } unsafeName)
+                fields[$"metrics[{i}].name"] = [unsafeName];
+            else if (!NamePattern().IsMatch(m.Name ?? ""))
                 fields[$"metrics[{i}].name"] = ["1-100 letters, digits, _ . / -, starting with a letter or digit."];
             if (!double.IsFinite(m.Value))
                 fields[$"metrics[{i}].value"] = ["A finite number."];
-            if (!string.IsNullOrEmpty(m.Slice) && (m.Slice.Length > 200 || !SlicePattern().IsMatch(m.Slice)))
+            if (Names.Problem(m.Slice) is { } unsafeSlice)
+                fields[$"metrics[{i}].slice"] = [unsafeSlice];
+            else if (!string.IsNullOrEmpty(m.Slice) && (m.Slice.Length > 200 || !SlicePattern().IsMatch(m.Slice)))
                 fields[$"metrics[{i}].slice"] = ["Like sex=female or region=eu,age=18-25 (at most 200 characters)."];
             if (!Enum.IsDefined(m.Source))
                 fields[$"metrics[{i}].source"] = ["Training, Evaluation, GoldenCheck or Production."];

@@ -9,25 +9,6 @@ using Portal.Core.Lineage;
 using Portal.Core.Teams;
 
 namespace Portal.Core.Versions;
-
-public sealed record UpstreamReference(LineageKind Kind, string Team, string Asset, string Version);
-
-public sealed record VersionInput(
-    string Version,
-    string? Description = null,
-    IReadOnlyList<string>? Tags = null,
-    IReadOnlyDictionary<string, string>? Parameters = null,
-    IReadOnlyList<UpstreamReference>? Lineage = null,
-    string? GitRepository = null,
-    string? GitCommit = null,
-    string? ContainerImageDigest = null,
-    string? PipelineRunUrl = null,
-    string? ExternalUri = null,
-    string? ExternalHash = null,
-    IReadOnlyList<string>? PromptVariables = null,
-    long? RowCount = null,
-    IReadOnlyDictionary<string, string>? Schema = null);
-
 public sealed record ArtifactView(Guid Id, string Path, long Size, string Sha256, bool IsUnsafeFormat, bool IsCorrupt, DateTimeOffset CreatedAt, string CreatedBy);
 
 public sealed record LineageView(LineageKind Kind, string Team, string Asset, AssetKind AssetKind, string Version, VersionStatus Status);
@@ -43,86 +24,8 @@ public sealed record VersionDetail(Guid Id, string Team, string Asset, AssetKind
 
 public sealed record VersionEvent(long Sequence, DateTimeOffset OccurredAt, string ActorName, string Action, string Details);
 
-public sealed record VersionSearch(string? Tag = null, string? Metric = null, double? MinValue = null, string? Cursor = null, int Limit = 25);
-
-public sealed record VersionSearchHit(Guid Id, string Asset, AssetKind AssetKind, string Version, VersionStatus Status, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt);
-
-internal static class SearchCursor
+public sealed partial class VersionService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
-    public static string Encode(DateTimeOffset at, Guid id) => $"{at.UtcTicks}.{id:N}";
-
-    public static (DateTimeOffset CreatedAt, Guid Id)? Decode(string? cursor)
-    {
-        var parts = cursor?.Split('.');
-        return parts is [var ticks, var id] && long.TryParse(ticks, out var t) && Guid.TryParseExact(id, "N", out var g) && t is > 0 and < 3155378975999999999
-            ? (new DateTimeOffset(t, TimeSpan.Zero), g)
-            : null;
-    }
-}
-
-public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
-{
-    public async Task<Result<VersionDetail>> CreateAsync(CallerAccess caller, string team, string asset, VersionInput input, string? idempotencyKey = null, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.RegisterAssets, ct);
-        if (!found.IsSuccess)
-            return found.Error!;
-        var replay = await Idempotency.FindAsync(db, caller, idempotencyKey, "version.create:" + found.Value.Asset.Id, input, ct);
-        if (replay is { } known)
-            return known.Error ?? (Result<VersionDetail>)await DetailAsync(db, caller, team, known.ResourceId, ct);
-        var parsed = AssetVersion.ParseVersion(input.Version);
-        if (!parsed.IsSuccess)
-            return parsed.Error!;
-        if (Validate(input) is { } invalid)
-            return invalid;
-        var assetId = found.Value.Asset.Id;
-        var text = parsed.Value.ToString();
-        if (await db.Versions.AnyAsync(v => v.AssetId == assetId && v.Version == text, ct))
-            return RegistryErrors.VersionExists;
-
-        var now = clock.GetUtcNow();
-        var version = AssetVersion.Create(found.Value.Team.Id, assetId, parsed.Value, caller.Actor.Name, caller.Actor.Id, now);
-        version.Description = input.Description?.Trim() ?? "";
-        version.Tags = AssetService.Normalize(input.Tags);
-        version.Parameters = new Dictionary<string, string>(input.Parameters ?? new Dictionary<string, string>());
-        version.GitRepository = input.GitRepository;
-        version.GitCommit = input.GitCommit?.ToLowerInvariant();
-        version.ContainerImageDigest = input.ContainerImageDigest;
-        version.PipelineRunUrl = input.PipelineRunUrl;
-        version.ExternalUri = input.ExternalUri;
-        version.ExternalHash = input.ExternalHash;
-        version.PromptVariables = (input.PromptVariables ?? []).Select(v => v.Trim()).Distinct().ToList();
-        version.RowCount = input.RowCount;
-        version.Schema = new Dictionary<string, string>(input.Schema ?? new Dictionary<string, string>());
-        db.Versions.Add(version);
-
-        var edges = new List<object>();
-        foreach (var reference in input.Lineage ?? [])
-        {
-            var upstream = await FindUpstreamAsync(db, caller, reference, ct);
-            if (upstream is null)
-                return RegistryErrors.UpstreamNotFound($"{reference.Team}/{reference.Asset}@{reference.Version}");
-            db.LineageEdges.Add(new LineageEdge { VersionId = version.Id, UpstreamVersionId = upstream.Value, Kind = reference.Kind });
-            edges.Add(new { reference.Kind, reference.Team, reference.Asset, reference.Version });
-        }
-        Idempotency.Remember(db, caller, idempotencyKey, "version.create:" + assetId, input, version.Id, now);
-        db.Record(caller.Actor, now, "version.registered", "version", version.Id.ToString(), found.Value.Team.Id,
-            after: new { Asset = asset, version.Version, version.Parameters, version.Tags, Lineage = edges, version.GitRepository, version.GitCommit });
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Lost a race: a concurrent retry with the same key, or the same version number.
-            await using var again = await dbFactory.CreateDbContextAsync(ct);
-            var raced = await Idempotency.FindAsync(again, caller, idempotencyKey, "version.create:" + assetId, input, ct);
-            return raced is { Error: null } r ? await DetailAsync(again, caller, team, r.ResourceId, ct) : RegistryErrors.VersionExists;
-        }
-        return await DetailAsync(db, caller, team, version.Id, ct);
-    }
-
     public async Task<Result<VersionDetail>> GetAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -145,44 +48,6 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
             .ToListAsync(ct);
         return Result<IReadOnlyList<VersionSummary>>.From(rows);
     }
-
-    /// <summary>
-    /// Versions of the team's assets with a tag and/or a metric at or above a value, newest first, a
-    /// page at a time (keyset on creation time and id).
-    /// </summary>
-    public async Task<Result<Page<VersionSearchHit>>> SearchAsync(CallerAccess caller, string team, VersionSearch search, CancellationToken ct = default)
-    {
-        if (AccessGate.Check(caller, PortalAction.ViewTeam, team) is { } denied)
-            return denied;
-        var limit = Math.Clamp(search.Limit, 1, 200);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
-        if (teamId is null)
-            return TeamErrors.NotFound(team);
-        // (TeamId, CreatedAt, Id) is one index: the database walks the team's newest versions in order and
-        // stops after one page of matches instead of sorting them all.
-        var query = db.Versions.AsNoTracking().Where(v => v.TeamId == teamId);
-        if (!string.IsNullOrWhiteSpace(search.Tag))
-        {
-            var tag = search.Tag.Trim().ToLowerInvariant();
-            query = query.Where(v => v.Tags.Contains(tag));
-        }
-        if (!string.IsNullOrWhiteSpace(search.Metric))
-        {
-            var name = search.Metric.Trim();
-            var min = search.MinValue ?? double.MinValue;
-            query = query.Where(v => db.Metrics.Any(m => m.VersionId == v.Id && m.Name == name && m.Slice == "" && m.Value >= min));
-        }
-        if (SearchCursor.Decode(search.Cursor) is { } after)
-            query = query.Where(v => v.CreatedAt < after.CreatedAt || (v.CreatedAt == after.CreatedAt && v.Id.CompareTo(after.Id) < 0));
-        var rows = await query.OrderByDescending(v => v.CreatedAt).ThenByDescending(v => v.Id).Take(limit + 1)
-            .Select(v => new VersionSearchHit(v.Id, db.Assets.Where(a => a.Id == v.AssetId).Select(a => a.Name).First(),
-                db.Assets.Where(a => a.Id == v.AssetId).Select(a => a.Kind).First(), v.Version, v.Status, v.Tags, v.CreatedAt))
-            .ToListAsync(ct);
-        var items = rows.Take(limit).ToList();
-        return new Page<VersionSearchHit>(items, rows.Count > limit ? SearchCursor.Encode(items[^1].CreatedAt, items[^1].Id) : null);
-    }
-
     /// <summary>Everything that happened to the version, from the audit trail, newest first.</summary>
     public async Task<Result<IReadOnlyList<VersionEvent>>> HistoryAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
@@ -231,8 +96,9 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         var normalized = AssetService.Normalize(tags);
         if (Asset.TagError(normalized) is { } tagError)
             return Error.Validation("version.invalid", tagError, new Dictionary<string, string[]> { ["tags"] = [tagError] });
-        if ((description ?? "").Length > Asset.MaxDescriptionLength)
-            return Error.Validation("version.invalid", "The description is too long.");
+        if ((description ?? "").Length > Asset.MaxDescriptionLength || Names.TextProblem(description) is not null)
+            return Error.Validation("version.invalid", "The description is too long or holds control characters.",
+                new Dictionary<string, string[]> { ["description"] = [$"At most {Asset.MaxDescriptionLength} characters of printable text, tabs and line breaks."] });
         var before = new { v.Description, v.Tags };
         v.Description = description?.Trim() ?? "";
         v.Tags = normalized;
@@ -285,54 +151,13 @@ public sealed class VersionService(IDbContextFactory<PortalDbContext> dbFactory,
         if (!found.IsSuccess)
             return found.Error!;
         var assetId = found.Value.Asset.Id;
-        var normalized = AssetVersion.ParseVersion(version) is { IsSuccess: true } p ? p.Value.ToString() : version;
+        // A version that cannot be parsed names nothing: say so (400) rather than look it up.
+        var parsed = AssetVersion.ParseVersion(version);
+        if (!parsed.IsSuccess)
+            return parsed.Error!;
+        var normalized = parsed.Value.ToString();
         var v = await db.Versions.SingleOrDefaultAsync(x => x.AssetId == assetId && x.Version == normalized, ct);
         return v is null ? RegistryErrors.VersionNotFound(version) : (found.Value.Team.Id, found.Value.Asset, v);
-    }
-
-    private static async Task<Guid?> FindUpstreamAsync(PortalDbContext db, CallerAccess caller, UpstreamReference reference, CancellationToken ct)
-    {
-        var found = await RegistryAccess.FindAsync(db, caller, reference.Team, reference.Asset, PortalAction.ReadAsset, ct);
-        if (!found.IsSuccess)
-            return null;
-        var assetId = found.Value.Asset.Id;
-        var normalized = AssetVersion.ParseVersion(reference.Version) is { IsSuccess: true } p ? p.Value.ToString() : reference.Version;
-        return await db.Versions.Where(v => v.AssetId == assetId && v.Version == normalized && v.Status == VersionStatus.Ready)
-            .Select(v => (Guid?)v.Id).SingleOrDefaultAsync(ct);
-    }
-
-    private static Error? Validate(VersionInput input)
-    {
-        var fields = new Dictionary<string, string[]>();
-        var tags = AssetService.Normalize(input.Tags);
-        if (Asset.TagError(tags) is { } tagError)
-            fields["tags"] = [tagError];
-        if ((input.Description ?? "").Length > Asset.MaxDescriptionLength)
-            fields["description"] = [$"At most {Asset.MaxDescriptionLength} characters."];
-        if (input.Parameters is { } parameters && (parameters.Count > AssetVersion.MaxParameters
-            || parameters.Any(p => p.Key.Length is 0 or > 100 || p.Value is null || p.Value.Length > 2000)))
-            fields["parameters"] = [$"At most {AssetVersion.MaxParameters} parameters; keys 1-100 characters, values at most 2000."];
-        if (input.PromptVariables is { } variables && (variables.Count > 100 || variables.Any(v => !System.Text.RegularExpressions.Regex.IsMatch(v.Trim(), "^[A-Za-z_][A-Za-z0-9_]{0,63}$"))))
-            fields["promptVariables"] = ["Up to 100 variable names: letters, digits and underscores, not starting with a digit."];
-        if (input.RowCount is < 0)
-            fields["rowCount"] = ["A row count cannot be negative."];
-        if (input.Schema is { } schema && (schema.Count > 2000 || schema.Any(c => c.Key.Length is 0 or > 200 || c.Value is null || c.Value.Length > 100)))
-            fields["schema"] = ["At most 2000 columns; names 1-200 characters, types at most 100."];
-        if (SafeUri.Problem(input.GitRepository, SafeUri.RepositorySchemes) is { } repo)
-            fields["gitRepository"] = [repo];
-        if (input.GitCommit is { } commit && !System.Text.RegularExpressions.Regex.IsMatch(commit, "^[0-9a-fA-F]{7,64}$"))
-            fields["gitCommit"] = ["A git commit is 7-64 hexadecimal characters."];
-        if (input.ContainerImageDigest is { } digest && !System.Text.RegularExpressions.Regex.IsMatch(digest, "^sha256:[0-9a-f]{64}$"))
-            fields["containerImageDigest"] = ["An image digest looks like sha256:<64 hex>."];
-        if (SafeUri.Problem(input.PipelineRunUrl, SafeUri.WebSchemes) is { } run)
-            fields["pipelineRunUrl"] = [run];
-        if (SafeUri.Problem(input.ExternalUri, SafeUri.DataSchemes) is { } uri)
-            fields["externalUri"] = [uri];
-        if ((input.ExternalUri is null) != (input.ExternalHash is null))
-            fields["externalHash"] = ["An external reference needs both a location and a content hash."];
-        else if (input.ExternalHash is { } hash && !System.Text.RegularExpressions.Regex.IsMatch(hash, "^(md5:[0-9a-f]{32}|sha256:[0-9a-f]{64}|etag:[0-9A-Za-z\"-]{1,100}|version:[0-9A-Za-z._-]{1,100})$"))
-            fields["externalHash"] = ["Use md5:<32 hex>, sha256:<64 hex>, etag:<value> or version:<object version id>."];
-        return fields.Count == 0 ? null : Error.Validation("version.invalid", "The version has invalid fields.", fields);
     }
 
     private static async Task<VersionDetail> DetailAsync(PortalDbContext db, CallerAccess caller, string team, Guid id, CancellationToken ct)

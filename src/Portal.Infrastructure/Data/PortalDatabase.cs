@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Portal.Core.Data;
 
 namespace Portal.Infrastructure.Data;
@@ -21,6 +23,10 @@ public static class PortalDatabase
         // The development identity provider keeps its clients and grants in these tables; they are
         // part of every provider's schema so switching Sso:Mode never needs a migration.
         builder.UseOpenIddict();
+        builder.AddInterceptors(UniqueViolationInterceptor.Instance);
+        // A failed command is logged once, by whoever handles the exception: the exception handler for a
+        // 500 (with the correlation id), nobody for a duplicate the service answers with a 409.
+        builder.ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug)));
         return builder;
     }
 

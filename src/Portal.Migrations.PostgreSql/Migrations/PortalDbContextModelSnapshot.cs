@@ -456,6 +456,9 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Key")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
@@ -476,7 +479,7 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.Property<Guid>("ResourceId")
                         .HasColumnType("uuid");
 
-                    b.HasKey("CallerId", "Key");
+                    b.HasKey("CallerId", "TeamId", "Key");
 
                     b.ToTable("idempotency_records", (string)null);
                 });

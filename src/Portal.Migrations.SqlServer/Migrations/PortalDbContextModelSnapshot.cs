@@ -458,6 +458,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("Key")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
@@ -478,7 +481,7 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<Guid>("ResourceId")
                         .HasColumnType("uniqueidentifier");
 
-                    b.HasKey("CallerId", "Key");
+                    b.HasKey("CallerId", "TeamId", "Key");
 
                     b.ToTable("idempotency_records", (string)null);
                 });

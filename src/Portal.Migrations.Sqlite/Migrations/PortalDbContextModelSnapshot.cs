@@ -448,6 +448,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Key")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -468,7 +471,7 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<Guid>("ResourceId")
                         .HasColumnType("TEXT");
 
-                    b.HasKey("CallerId", "Key");
+                    b.HasKey("CallerId", "TeamId", "Key");
 
                     b.ToTable("idempotency_records", (string)null);
                 });

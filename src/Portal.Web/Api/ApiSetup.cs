@@ -50,6 +50,7 @@ public static class ApiSetup
                 p.WithOrigins(settings.Security.CorsOrigins).AllowAnyHeader().AllowAnyMethod();
         }));
         services.Configure<FormOptions>(o => o.ValueLengthLimit = 64 * 1024);
+        services.AddExceptionHandler<BindingFailureHandler>();
         // Binding failures become BadHttpRequestException in every environment, so they are answered the same way.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));

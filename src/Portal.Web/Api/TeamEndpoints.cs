@@ -66,7 +66,7 @@ public static class TeamEndpoints
         var caller = await resolver.ResolveAsync(ctx.User, ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
         var result = await members.GrantAsync(caller, team, request.Email ?? "", request.Role, ctx.RequestAborted);
         return result.IsSuccess
-            ? Results.Created($"/api/v1/teams/{team}/members", new MemberRoleResponse(result.Value.MembershipId, result.Value.Role.ToString(),
+            ? Results.Created(ApiLinks.Members(team), new MemberRoleResponse(result.Value.MembershipId, result.Value.Role.ToString(),
                 result.Value.Source.ToString(), result.Value.SourceDetail, result.Value.GrantedAt))
             : result.Error!.ToResult();
     }

@@ -20,7 +20,13 @@ public sealed partial class CorrelationIdMiddleware(RequestDelegate next)
         var presented = context.Request.Headers[Header].ToString();
         var id = Acceptable().IsMatch(presented) ? presented : Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
         context.TraceIdentifier = id;
-        context.Response.Headers[Header] = id;
+        // Set as the response starts: the exception handler clears headers before it writes a 500, and that
+        // is the answer whose id people most need to quote.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[Header] = id;
+            return Task.CompletedTask;
+        });
         using (LogContext.PushProperty("CorrelationId", id))
             await next(context);
     }

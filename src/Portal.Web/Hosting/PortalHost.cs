@@ -41,7 +41,9 @@ public static class PortalHost
         services.AddSingleton(settings);
 
         // The static bootstrap logger stays for start-up failures; each host gets its own configured logger.
-        services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext(), preserveStaticLogger: true);
+        // The escaper comes last so that it sees every property, whichever enrichers the configuration adds.
+        services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().Enrich.With<LogValueEscaper>(),
+            preserveStaticLogger: true);
         AddTelemetry(services, settings.Telemetry);
 
         services.AddDbContextFactory<PortalDbContext>(o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
@@ -125,7 +127,8 @@ public static class PortalHost
 
         app.UseForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
-        app.UseSerilogRequestLogging();
+        // The configured logger (sinks, levels, escaping), not the static start-up logger the middleware falls back to.
+        app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         var formActions = settings.Sso.Mode == SsoMode.External && Uri.TryCreate(settings.Sso.Authority, UriKind.Absolute, out var authority)
             ? authority.GetLeftPart(UriPartial.Authority)
             : "";
