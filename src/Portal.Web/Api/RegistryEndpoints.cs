@@ -245,7 +245,8 @@ public static class RegistryEndpoints
     private static async Task<IResult> UploadAsync(string team, string asset, string version, string path, HttpContext ctx, CallerResolver resolver, ArtifactService artifacts)
     {
         var expected = ctx.Request.Headers["X-Content-SHA256"].ToString() is { Length: > 0 } sha ? sha.ToLowerInvariant() : null;
-        var result = await artifacts.UploadAsync(await CallerAsync(ctx, resolver), team, asset, version, path, ctx.Request.Body, expected, ctx.RequestAborted);
+        var result = await artifacts.UploadAsync(await CallerAsync(ctx, resolver), team, asset, version, path, ctx.Request.Body, expected,
+            ctx.Request.ContentLength, ctx.RequestAborted);
         return result.IsSuccess
             ? Results.Created($"/api/v1/teams/{team}/assets/{asset}/versions/{version}/artifacts/{path}", result.Value)
             : Problem(result.Error!);
@@ -262,7 +263,32 @@ public static class RegistryEndpoints
             return Problem(result.Error!);
         var file = result.Value;
         // Always an attachment of opaque bytes: HTML or SVG from a model repository never renders in the portal's origin.
-        return Results.File(file.Content, "application/octet-stream", file.FileName, file.CreatedAt,
-            new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: true);
+        return new AbortOnCorruptContent(Results.File(file.Content, "application/octet-stream", file.FileName, file.CreatedAt,
+            new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: file.RangesAllowed));
+    }
+
+    /// <summary>
+    /// Sends a verifying download. When the bytes turn out not to match their digest, a response not yet
+    /// started becomes artifact.corrupt; one under way is aborted, so the client never holds a complete body.
+    /// </summary>
+    private sealed class AbortOnCorruptContent(IResult file) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext ctx)
+        {
+            try
+            {
+                await file.ExecuteAsync(ctx);
+            }
+            catch (BlobIntegrityException)
+            {
+                if (ctx.Response.HasStarted)
+                {
+                    ctx.Abort();
+                    return;
+                }
+                ctx.Response.Clear();
+                await ApiProblems.Write(ctx, Portal.Core.Assets.RegistryErrors.BlobCorrupt);
+            }
+        }
     }
 }

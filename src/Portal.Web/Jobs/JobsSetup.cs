@@ -25,6 +25,7 @@ public static class JobsSetup
         });
         services.AddTransient<RecordExpiredApiTokensJob>();
         services.AddTransient<VerifyBlobIntegrityJob>();
+        services.AddTransient<CleanUpStorageJob>();
     }
 
     /// <summary>Recurring schedules are registered at every start; durable intent stays in the portal's tables.</summary>
@@ -33,6 +34,7 @@ public static class JobsSetup
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<RecordExpiredApiTokensJob>(RecordExpiredApiTokensJob.Id, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
         recurring.AddOrUpdate<VerifyBlobIntegrityJob>(VerifyBlobIntegrityJob.Id, j => j.RunAsync(500, CancellationToken.None), "17 * * * *");
+        recurring.AddOrUpdate<CleanUpStorageJob>(CleanUpStorageJob.Id, j => j.RunAsync(CancellationToken.None), "47 * * * *");
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>
