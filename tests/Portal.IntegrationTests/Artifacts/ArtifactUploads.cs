@@ -13,19 +13,22 @@ internal static class ArtifactUploads
 {
     public static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    /// <summary>A new asset of the marketing team with pending versions 1.0.0, 1.0.1…; returns each version's URL.</summary>
-    public static async Task<string[]> PendingVersionsAsync(HttpClient client, int count = 1)
+    /// <summary>A new asset of the team with pending versions 1.0.0, 1.0.1…; returns each version's URL.</summary>
+    public static async Task<string[]> PendingVersionsAsync(HttpClient client, int count = 1, string team = "marketing")
     {
         var asset = $"blob-{Guid.NewGuid():N}"[..14];
-        (await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Model" })).EnsureSuccessStatusCode();
+        (await client.PostAsJsonAsync($"/api/v1/teams/{team}/assets", new { name = asset, kind = "Model" })).EnsureSuccessStatusCode();
         var urls = new string[count];
         for (var i = 0; i < count; i++)
         {
-            (await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", new { version = $"1.0.{i}" })).EnsureSuccessStatusCode();
-            urls[i] = $"/api/v1/teams/marketing/assets/{asset}/versions/1.0.{i}";
+            (await client.PostAsJsonAsync($"/api/v1/teams/{team}/assets/{asset}/versions", new { version = $"1.0.{i}" })).EnsureSuccessStatusCode();
+            urls[i] = $"/api/v1/teams/{team}/assets/{asset}/versions/1.0.{i}";
         }
         return urls;
     }
+
+    /// <summary>The asset name in a version URL from <see cref="PendingVersionsAsync"/>.</summary>
+    public static string AssetOf(string versionUrl) => versionUrl.Split('/')[6];
 
     public static Task<HttpResponseMessage> PutAsync(HttpClient client, string url, byte[] bytes, string? sha = null, CancellationToken ct = default)
     {
