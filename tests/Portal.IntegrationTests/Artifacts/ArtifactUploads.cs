@@ -71,6 +71,14 @@ internal static class ArtifactUploads
         return await db.AuditEvents.AnyAsync(e => e.Action == action && e.SubjectId == subjectId);
     }
 
+    /// <summary>The clean-up job of the app's store and database, on a clock the test moves.</summary>
+    public static CleanUpStorageJob CleanUpJob(PortalApp app, TimeProvider clock)
+    {
+        var db = app.Service<IDbContextFactory<PortalDbContext>>();
+        var store = app.Service<IArtifactStore>();
+        return new CleanUpStorageJob(new StorageCleanupService(db, store, new BlobIntegrityService(db, store, clock), app.Service<StorageOptions>(), clock));
+    }
+
     /// <summary>Flips one byte in the middle of a copy, so the size stays and only the digest tells.</summary>
     public static byte[] Flipped(byte[] bytes)
     {

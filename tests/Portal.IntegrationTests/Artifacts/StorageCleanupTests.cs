@@ -20,13 +20,6 @@ public sealed class StorageCleanupTests(RealPortPortal app) : IClassFixture<Real
 {
     private string Incoming => Path.Combine(app.ArtifactRoot, "incoming");
 
-    private CleanUpStorageJob Job(TimeProvider clock)
-    {
-        var db = app.Service<IDbContextFactory<PortalDbContext>>();
-        var store = app.Service<IArtifactStore>();
-        return new CleanUpStorageJob(new StorageCleanupService(db, store, new BlobIntegrityService(db, store, clock), app.Service<StorageOptions>(), clock));
-    }
-
     private async Task<HttpClient> RealClientAsync()
     {
         var client = new HttpClient { BaseAddress = new Uri(app.RootUrl) };
@@ -54,9 +47,9 @@ public sealed class StorageCleanupTests(RealPortPortal app) : IClassFixture<Real
         Directory.CreateDirectory(Incoming);
         await File.WriteAllBytesAsync(Path.Combine(Incoming, $"{Guid.NewGuid():N}.part"), new byte[1000]);
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var early = await Job(clock).RunAsync(CancellationToken.None);
+        var early = await CleanUpJob(app, clock).RunAsync(CancellationToken.None);
         clock.Advance(TimeSpan.FromHours(7));
-        await Job(clock).RunAsync(CancellationToken.None);
+        await CleanUpJob(app, clock).RunAsync(CancellationToken.None);
 
         Assert.Equal(0, early.TemporaryFiles);
         Assert.Empty(Directory.EnumerateFiles(Incoming));
@@ -82,12 +75,12 @@ public sealed class StorageCleanupTests(RealPortPortal app) : IClassFixture<Real
         var store = app.Service<IArtifactStore>();
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
-        var first = await Job(clock).RunAsync(CancellationToken.None);
+        var first = await CleanUpJob(app, clock).RunAsync(CancellationToken.None);
         var keptDuringGrace = await store.ExistsAsync(Sha(orphan), CancellationToken.None);
         clock.Advance(TimeSpan.FromHours(25));
-        var second = await Job(clock).RunAsync(CancellationToken.None);
+        var second = await CleanUpJob(app, clock).RunAsync(CancellationToken.None);
         clock.Advance(TimeSpan.FromDays(400));
-        await Job(clock).RunAsync(CancellationToken.None);
+        await CleanUpJob(app, clock).RunAsync(CancellationToken.None);
 
         Assert.Equal(0, first.Blobs);
         Assert.True(keptDuringGrace);
