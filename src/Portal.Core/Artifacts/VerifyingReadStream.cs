@@ -11,15 +11,13 @@ public sealed class BlobIntegrityException(string sha256) : IOException($"Stored
 /// corrupt blob never reaches the client complete. A read that starts elsewhere (an HTTP range) cannot be
 /// verified as a whole and is passed through (ADR-005). A short file fails whatever was asked.
 /// </summary>
-internal sealed class VerifyingReadStream(Stream inner, string sha256, long size, Func<bool, Task> onChecked) : Stream
+internal sealed class VerifyingReadStream(Stream inner, string sha256, long size, Func<bool, Task> onChecked) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _position;
     private bool _verifying = true;
 
-    public override bool CanRead => true;
     public override bool CanSeek => inner.CanSeek;
-    public override bool CanWrite => false;
     // The recorded size, not the file's: the response announces what the client must receive in full.
     public override long Length => size;
 
@@ -54,29 +52,13 @@ internal sealed class VerifyingReadStream(Stream inner, string sha256, long size
         throw new BlobIntegrityException(sha256);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    // The server only reads asynchronously; a synchronous caller gets the same checks.
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override long Seek(long offset, SeekOrigin origin)
+    protected override long SeekTo(long target)
     {
-        var target = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => size + offset,
-        };
         if (target != _position)
             _verifying = false;
         _position = inner.Seek(target, SeekOrigin.Begin);
         return _position;
     }
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -212,14 +212,12 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, 
 }
 
 /// <summary>A seekable view of an S3 object that fetches from the current position with ranged GETs, so downloads can serve HTTP ranges.</summary>
-internal sealed class S3RangeReadStream(IAmazonS3 s3, string bucket, string key, long length) : Stream
+internal sealed class S3RangeReadStream(IAmazonS3 s3, string bucket, string key, long length) : ReadOnlyStream
 {
     private GetObjectResponse? _response;
     private long _position;
 
-    public override bool CanRead => true;
     public override bool CanSeek => true;
-    public override bool CanWrite => false;
     public override long Length => length;
 
     public override long Position
@@ -238,19 +236,8 @@ internal sealed class S3RangeReadStream(IAmazonS3 s3, string bucket, string key,
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override long Seek(long offset, SeekOrigin origin)
+    protected override long SeekTo(long target)
     {
-        var target = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => length + offset,
-        };
         if (target != _position)
         {
             _response?.Dispose();
@@ -259,10 +246,6 @@ internal sealed class S3RangeReadStream(IAmazonS3 s3, string bucket, string key,
         }
         return _position;
     }
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
