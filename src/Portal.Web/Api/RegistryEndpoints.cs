@@ -263,32 +263,7 @@ public static class RegistryEndpoints
             return Problem(result.Error!);
         var file = result.Value;
         // Always an attachment of opaque bytes: HTML or SVG from a model repository never renders in the portal's origin.
-        return new AbortOnCorruptContent(Results.File(file.Content, "application/octet-stream", file.FileName, file.CreatedAt,
+        return new VerifiedDownloadResult(Results.File(file.Content, "application/octet-stream", file.FileName, file.CreatedAt,
             new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: file.RangesAllowed));
-    }
-
-    /// <summary>
-    /// Sends a verifying download. When the bytes turn out not to match their digest, a response not yet
-    /// started becomes artifact.corrupt; one under way is aborted, so the client never holds a complete body.
-    /// </summary>
-    private sealed class AbortOnCorruptContent(IResult file) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext ctx)
-        {
-            try
-            {
-                await file.ExecuteAsync(ctx);
-            }
-            catch (BlobIntegrityException)
-            {
-                if (ctx.Response.HasStarted)
-                {
-                    ctx.Abort();
-                    return;
-                }
-                ctx.Response.Clear();
-                await ApiProblems.Write(ctx, Portal.Core.Assets.RegistryErrors.BlobCorrupt);
-            }
-        }
     }
 }
