@@ -1,12 +1,18 @@
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Artifacts;
 using Portal.Core.Data;
+using Portal.Core.Teams;
+using Portal.Infrastructure.Data;
 using Portal.Testing;
 
 namespace Portal.IntegrationTests.Artifacts;
+
+/// <summary>The portal on a real Kestrel port, so a client can be cut off (or see a connection cut) as over a network.</summary>
+public sealed class RealPortPortal() : PortalApp(DatabaseProvider.Sqlite, realPort: true);
 
 /// <summary>What the integrity tests do through the API: register pending versions, put and read files, look at blob rows.</summary>
 internal static class ArtifactUploads
@@ -29,6 +35,14 @@ internal static class ArtifactUploads
 
     /// <summary>The asset name in a version URL from <see cref="PendingVersionsAsync"/>.</summary>
     public static string AssetOf(string versionUrl) => versionUrl.Split('/')[6];
+
+    /// <summary>A client of the real port with a Contributor token of marketing.</summary>
+    public static async Task<HttpClient> RealClientAsync(PortalApp app)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(app.RootUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync("marketing", TeamRole.Contributor));
+        return client;
+    }
 
     public static Task<HttpResponseMessage> PutAsync(HttpClient client, string url, byte[] bytes, string? sha = null, CancellationToken ct = default)
     {

@@ -1,38 +1,26 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Artifacts;
 using Portal.Core.Data;
 using Portal.Core.Teams;
-using Portal.Infrastructure.Data;
 using Portal.Testing;
 using static Portal.IntegrationTests.Artifacts.ArtifactUploads;
 
 namespace Portal.IntegrationTests.Artifacts;
-
-/// <summary>The portal on a real port, so an upload can be cut off mid-body as a dying pipeline would.</summary>
-public sealed class RealPortPortal() : PortalApp(DatabaseProvider.Sqlite, realPort: true);
 
 /// <summary>The storage clean-up job, driven by a fake clock instead of waiting for its grace periods.</summary>
 public sealed class StorageCleanupTests(RealPortPortal app) : IClassFixture<RealPortPortal>
 {
     private string Incoming => Path.Combine(app.ArtifactRoot, "incoming");
 
-    private async Task<HttpClient> RealClientAsync()
-    {
-        var client = new HttpClient { BaseAddress = new Uri(app.RootUrl) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.IssueTokenAsync("marketing", TeamRole.Contributor));
-        return client;
-    }
-
     private int StoredBlobFiles() => Directory.EnumerateFiles(Path.Combine(app.ArtifactRoot, "sha256"), "*", SearchOption.AllDirectories).Count();
 
     [Fact]
     public async Task Killed_upload_leaves_nothing_after_the_clean_up_job()
     {
-        using var client = await RealClientAsync();
+        using var client = await RealClientAsync(app);
         var url = (await PendingVersionsAsync(client))[0] + "/artifacts/big.bin";
         var blobFiles = StoredBlobFiles();
         using var kill = new CancellationTokenSource();
