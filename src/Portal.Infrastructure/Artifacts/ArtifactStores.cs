@@ -35,7 +35,6 @@ public static class ArtifactStores
 {
     public static IArtifactStore Create(ArtifactStoreOptions options)
     {
-        var incoming = Path.Combine(Path.GetFullPath(options.Root), "incoming");
         if (!string.Equals(options.Store, "S3", StringComparison.OrdinalIgnoreCase))
             return new FileSystemArtifactStore(options.Root, options.MinFreeDiskBytes);
         var s3 = options.S3;
@@ -53,6 +52,7 @@ public static class ArtifactStores
         var client = string.IsNullOrEmpty(s3.AccessKey)
             ? new Amazon.S3.AmazonS3Client(config)
             : new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(s3.AccessKey, s3.SecretKey), config);
-        return new S3ArtifactStore(client, s3.Bucket, s3.Prefix, incoming);
+        // The same incoming folder as the file-system store's, so one clean-up rule covers both.
+        return new S3ArtifactStore(client, s3.Bucket, s3.Prefix, Path.Combine(Path.GetFullPath(options.Root), "incoming"));
     }
 }
