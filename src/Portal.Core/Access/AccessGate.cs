@@ -43,6 +43,7 @@ public static class AccessGate
         [PortalAction.ViewUsers] = new("list users", null, Readers),
         [PortalAction.ManageUsers] = new("disable or enable users", null, Admins),
         [PortalAction.ViewJobs] = new("open the jobs dashboard", null, Admins),
+        [PortalAction.ReviewIntegrityAlerts] = new("see integrity alerts", null, Admins),
     };
 
     public static AccessDecision Decide(CallerAccess caller, PortalAction action, AccessTarget target)

@@ -32,6 +32,8 @@ public enum PortalAction
     ViewUsers,
     ManageUsers,
     ViewJobs,
+    /// <summary>See corrupt blobs and other integrity alerts.</summary>
+    ReviewIntegrityAlerts,
 }
 
 /// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>

@@ -17,7 +17,7 @@ public sealed class Artifact
 public enum BlobStatus
 {
     Ok = 1,
-    /// <summary>The integrity scan found content that no longer matches its digest: never served.</summary>
+    /// <summary>A download or the integrity scan found content that no longer matches its digest: never served until re-uploaded.</summary>
     Corrupt = 2,
 }
 
@@ -28,5 +28,12 @@ public sealed class Blob
     public long Size { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public BlobStatus Status { get; set; } = BlobStatus.Ok;
+    /// <summary>When the whole content was last hashed and matched (at upload, by a full download or by the scan); ranges rely on it.</summary>
     public DateTimeOffset? LastVerifiedAt { get; set; }
+    public DateTimeOffset? CorruptSince { get; set; }
+    /// <summary>
+    /// Since when no artifact points at this blob; the clean-up job removes it a grace period later.
+    /// Set when the content is stored (before its artifact row exists), cleared when an artifact refers to it.
+    /// </summary>
+    public DateTimeOffset? UnreferencedSince { get; set; }
 }

@@ -14,7 +14,14 @@ public static class RegistryErrors
     public static readonly Error DigestMismatch = Error.Validation("artifact.digest-mismatch", "The content does not match the SHA-256 you sent; nothing was stored.");
     public static readonly Error ArtifactExists = Error.Conflict("artifact.exists", "This version already has a file at this path.");
     public static Error ArtifactNotFound(string path) => Error.NotFound("artifact.not-found", $"This version has no file '{path}'.");
-    public static readonly Error BlobCorrupt = Error.Conflict("artifact.corrupt", "The stored content failed its integrity check and is not served. Re-upload it in a new version.");
+    public static readonly Error BlobCorrupt = Error.Conflict("artifact.corrupt",
+        "The stored content failed its integrity check and is not served. Upload the same file again (to any pending version) to repair it.");
+    public static Error QuotaExceeded(long quotaBytes) => Error.TooLarge("storage.quota-exceeded",
+        $"This upload would take the team over its storage quota of {quotaBytes} bytes; nothing was stored. Remove unused versions or ask a TeamAdmin to raise the quota.");
+    public static readonly Error DiskFull = Error.InsufficientStorage("storage.disk-full",
+        "The artifact store is below its free-space floor and accepts no uploads now; nothing was stored. Tell a PlatformAdmin.");
+    public static readonly Error StorageRace = Error.Conflict("storage.retry",
+        "The content was removed as unused at the moment it was uploaded; nothing was recorded. Send it again.");
     public static readonly Error Stale = Error.Conflict("resource.stale", "Someone changed this since you read it (If-Match does not match). Reload and try again.");
     public static readonly Error ReadOnly = Error.Forbidden("asset.read-only", "This asset is shared with your team read-only.");
     public static readonly Error IdempotencyReuse = Error.Conflict("idempotency.key-reused", "This Idempotency-Key was used for a different request.");

@@ -8,6 +8,10 @@ public enum ErrorKind
     Forbidden,
     Conflict,
     Unauthorized,
+    /// <summary>The request is larger than what the caller may still store (a quota).</summary>
+    TooLarge,
+    /// <summary>The server cannot store the request right now (free disk space below its floor).</summary>
+    InsufficientStorage,
 }
 
 /// <summary>An expected failure with a stable, documented code such as <c>team.not-found</c>.</summary>
@@ -23,6 +27,8 @@ public sealed record Error(string Code, string Message, ErrorKind Kind)
     public string? FieldMessage(string field) => Fields is { } fields && fields.TryGetValue(field, out var messages) ? messages[0] : null;
     public static Error Forbidden(string code, string message) => new(code, message, ErrorKind.Forbidden);
     public static Error Conflict(string code, string message) => new(code, message, ErrorKind.Conflict);
+    public static Error TooLarge(string code, string message) => new(code, message, ErrorKind.TooLarge);
+    public static Error InsufficientStorage(string code, string message) => new(code, message, ErrorKind.InsufficientStorage);
 }
 
 public readonly record struct Result

@@ -12,6 +12,8 @@ public sealed class Team
     public required string Name { get; set; }
     public string Description { get; set; } = "";
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Bytes of artifacts the team may keep; null falls back to the configured default.</summary>
+    public long? StorageQuotaBytes { get; set; }
 
     public static Error? Validate(string slug, string name, string description)
     {

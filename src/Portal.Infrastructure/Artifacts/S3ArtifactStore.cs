@@ -11,15 +11,17 @@ namespace Portal.Infrastructure.Artifacts;
 /// Blobs in an S3-compatible bucket under <c>{prefix}sha256/ab/abcdef…</c>. Content streams through a
 /// SHA-256 in parts of <see cref="PartSize"/> (the memory one upload holds). The multipart upload targets
 /// the final key and is completed only when the digest matches, so a wrong or cut-off upload is never visible.
+/// Uploads without a digest are spooled in <paramref name="spoolDirectory"/> first (see <see cref="WriteUnverifiedAsync"/>).
 /// </summary>
-public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) : IArtifactStore
+public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, string spoolDirectory) : IArtifactStore
 {
     public const int PartSize = 8 * 1024 * 1024;
 
-    public async Task<StoredContent?> WriteAsync(Stream content, string? expectedSha256, CancellationToken ct)
+    public Task<StoredContent?> WriteAsync(Stream content, string? expectedSha256, Func<string, CancellationToken, Task<bool>> canKeepExisting, CancellationToken ct) =>
+        expectedSha256 is null ? WriteUnverifiedAsync(content, canKeepExisting, ct) : WriteVerifiedAsync(content, expectedSha256, canKeepExisting, ct);
+
+    private async Task<StoredContent?> WriteVerifiedAsync(Stream content, string expectedSha256, Func<string, CancellationToken, Task<bool>> canKeepExisting, CancellationToken ct)
     {
-        if (expectedSha256 is null)
-            return await WriteUnverifiedAsync(content, ct);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(PartSize);
         try
@@ -30,11 +32,12 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
             if (filled < PartSize)
             {
                 var sha = Convert.ToHexStringLower(hash.GetHashAndReset());
-                if (expectedSha256 is not null && sha != expectedSha256)
+                if (sha != expectedSha256)
                     return null;
-                if (!await ExistsAsync(sha, ct))
-                    await PutAsync(KeyOf(sha), buffer, filled, ct);
-                return new StoredContent(sha, size);
+                if (await KeepsExistingAsync(sha, canKeepExisting, ct))
+                    return new StoredContent(sha, size, Written: false);
+                await PutAsync(KeyOf(sha), buffer, filled, ct);
+                return new StoredContent(sha, size, Written: true);
             }
 
             var key = KeyOf(expectedSha256);
@@ -62,7 +65,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
                     return null;
                 }
                 await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = key, UploadId = upload.UploadId, PartETags = parts }, ct);
-                return new StoredContent(sha, size);
+                return new StoredContent(sha, size, Written: true);
             }
             catch
             {
@@ -102,10 +105,26 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         }
     }
 
-    public async Task<int> CleanUpAbandonedUploadsAsync(TimeSpan olderThan, CancellationToken ct)
+    public async Task DeleteAsync(string sha256, CancellationToken ct) =>
+        await s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = bucket, Key = KeyOf(sha256) }, ct);
+
+    /// <summary>S3 itself sets no free-space floor; the team quotas still apply.</summary>
+    public long? WritableBytes() => null;
+
+    public async Task<int> CleanUpAbandonedUploadsAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        var cutoff = DateTime.UtcNow - olderThan;
         var removed = 0;
+        if (Directory.Exists(spoolDirectory))
+        {
+            foreach (var file in Directory.EnumerateFiles(spoolDirectory, "*.part"))
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoff.UtcDateTime)
+                {
+                    File.Delete(file);
+                    removed++;
+                }
+            }
+        }
         ListMultipartUploadsResponse uploads;
         try
         {
@@ -118,7 +137,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         }
         foreach (var upload in uploads.MultipartUploads ?? [])
         {
-            if (upload.Initiated < cutoff)
+            if (upload.Initiated < cutoff.UtcDateTime)
             {
                 await AbortAsync(upload.Key, upload.UploadId);
                 removed++;
@@ -145,25 +164,28 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
     /// file while hashed, then sent to its final key. (A server-side copy from a temporary key would
     /// avoid the spool but is limited to 5 GB and not implemented alike by every S3-compatible server.)
     /// </summary>
-    private async Task<StoredContent?> WriteUnverifiedAsync(Stream content, CancellationToken ct)
+    private async Task<StoredContent?> WriteUnverifiedAsync(Stream content, Func<string, CancellationToken, Task<bool>> canKeepExisting, CancellationToken ct)
     {
-        var spool = Path.Combine(Path.GetTempPath(), $"portal-s3-{Guid.NewGuid():N}.part");
+        Directory.CreateDirectory(spoolDirectory);
+        var spool = Path.Combine(spoolDirectory, $"s3-{Guid.NewGuid():N}.part");
         try
         {
-            await using (var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-            {
-                var (sha, size) = await HashingCopy.CopyAsync(content, file, ct);
-                if (await ExistsAsync(sha, ct))
-                    return new StoredContent(sha, size);
-                file.Position = 0;
-                return await WriteAsync(file, sha, ct);
-            }
+            await using var file = new FileStream(spool, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+            var (sha, size) = await HashingCopy.CopyAsync(content, file, ct);
+            if (await KeepsExistingAsync(sha, canKeepExisting, ct))
+                return new StoredContent(sha, size, Written: false);
+            file.Position = 0;
+            return await WriteVerifiedAsync(file, sha, (_, _) => Task.FromResult(false), ct);
         }
         finally
         {
             File.Delete(spool);
         }
     }
+
+    /// <summary>Skips sending content the bucket already holds, unless the portal knows that copy is corrupt.</summary>
+    private async Task<bool> KeepsExistingAsync(string sha256, Func<string, CancellationToken, Task<bool>> canKeepExisting, CancellationToken ct) =>
+        await canKeepExisting(sha256, ct) && await ExistsAsync(sha256, ct);
 
     private async Task AbortAsync(string key, string uploadId)
     {
@@ -186,66 +208,5 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix) 
         while (filled < PartSize && (read = await content.ReadAsync(buffer.AsMemory(filled, PartSize - filled), ct)) > 0)
             filled += read;
         return filled;
-    }
-}
-
-/// <summary>A seekable view of an S3 object that fetches from the current position with ranged GETs, so downloads can serve HTTP ranges.</summary>
-internal sealed class S3RangeReadStream(IAmazonS3 s3, string bucket, string key, long length) : Stream
-{
-    private GetObjectResponse? _response;
-    private long _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => true;
-    public override bool CanWrite => false;
-    public override long Length => length;
-
-    public override long Position
-    {
-        get => _position;
-        set => Seek(value, SeekOrigin.Begin);
-    }
-
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        if (_position >= length || buffer.Length == 0)
-            return 0;
-        _response ??= await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(_position, length - 1) }, cancellationToken);
-        var read = await _response.ResponseStream.ReadAsync(buffer, cancellationToken);
-        _position += read;
-        return read;
-    }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
-    public override long Seek(long offset, SeekOrigin origin)
-    {
-        var target = origin switch
-        {
-            SeekOrigin.Begin => offset,
-            SeekOrigin.Current => _position + offset,
-            _ => length + offset,
-        };
-        if (target != _position)
-        {
-            _response?.Dispose();
-            _response = null;
-            _position = Math.Clamp(target, 0, length);
-        }
-        return _position;
-    }
-
-    public override void Flush() { }
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            _response?.Dispose();
-        base.Dispose(disposing);
     }
 }

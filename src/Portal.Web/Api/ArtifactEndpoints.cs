@@ -23,7 +23,8 @@ public static class ArtifactEndpoints
     private static async Task<IResult> UploadAsync(string team, string asset, string version, string path, HttpContext ctx, CallerResolver resolver, ArtifactService artifacts)
     {
         var expected = ctx.Request.Headers["X-Content-SHA256"].ToString() is { Length: > 0 } sha ? sha.ToLowerInvariant() : null;
-        var result = await artifacts.UploadAsync(await CallerAsync(ctx, resolver), team, asset, version, path, ctx.Request.Body, expected, ctx.RequestAborted);
+        var result = await artifacts.UploadAsync(await CallerAsync(ctx, resolver), team, asset, version, path, ctx.Request.Body, expected,
+            ctx.Request.ContentLength, ctx.RequestAborted);
         return result.IsSuccess
             ? Results.Created(ApiLinks.Artifact(team, asset, version, result.Value.Path), result.Value)
             : result.Error!.ToResult();
@@ -37,7 +38,7 @@ public static class ArtifactEndpoints
         var file = result.Value;
         // Always an attachment of opaque bytes: HTML or SVG from a model repository never renders in the portal's origin.
         // The file name goes out as RFC 6266 filename*=UTF-8''… with an ASCII fallback (ContentDispositionHeaderValue.SetHttpFileName).
-        return Results.File(file.Content, "application/octet-stream", file.FileName, file.CreatedAt,
-            new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: true);
+        return new VerifiedDownloadResult(Results.File(file.Content, "application/octet-stream", file.FileName, file.CreatedAt,
+            new EntityTagHeaderValue($"\"{file.Sha256}\""), enableRangeProcessing: file.RangesAllowed));
     }
 }

@@ -95,7 +95,7 @@ internal sealed class DemoRegistry(AssetService assets, VersionService versions,
         Ensure(await versions.CreateAsync(Seeder, team, asset,
             new VersionInput(version, description, null, parameters, lineage, PromptVariables: promptVariables, RowCount: rowCount, Schema: schema), null, ct));
         if (file is { } f)
-            Ensure(await artifacts.UploadAsync(Seeder, team, asset, version, f.Path, new MemoryStream(f.Content), null, ct));
+            Ensure(await artifacts.UploadAsync(Seeder, team, asset, version, f.Path, new MemoryStream(f.Content), null, f.Content.Length, ct));
         if (values.Length > 0)
             Ensure(await metrics.LogAsync(Seeder, team, asset, version, values, ct));
         if (finalize)

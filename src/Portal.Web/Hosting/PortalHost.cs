@@ -63,6 +63,10 @@ public static class PortalHost
         services.AddScoped<VersionService>();
         services.AddScoped<MetricService>();
         services.AddScoped<ArtifactService>();
+        services.AddSingleton(settings.Storage);
+        services.AddScoped<BlobIntegrityService>();
+        services.AddScoped<StorageQuotaService>();
+        services.AddScoped<StorageCleanupService>();
         services.AddScoped<ModelCardService>();
         services.AddScoped<PromptTemplateService>();
         services.AddLifecycle(builder.Configuration);

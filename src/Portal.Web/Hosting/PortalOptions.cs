@@ -1,3 +1,4 @@
+using Portal.Core.Artifacts;
 using Portal.Infrastructure.Artifacts;
 using Portal.Infrastructure.Data;
 
@@ -56,7 +57,7 @@ public sealed class TelemetryOptions
 }
 
 public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, DatabaseOptions Database, SecurityOptions Security, TelemetryOptions Telemetry,
-    ArtifactStoreOptions Artifacts)
+    ArtifactStoreOptions Artifacts, StorageOptions Storage)
 {
     /// <summary>Binds and checks every setting start-up depends on; each problem names its key.</summary>
     public static PortalSettings Load(IConfiguration config, IHostEnvironment env)
@@ -125,8 +126,12 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
             problems.Add($"Artifacts:Store '{artifacts.Store}' is not supported: use FileSystem or S3.");
         else if (string.IsNullOrWhiteSpace(artifacts.Root))
             problems.Add("Artifacts:Root is required: the folder that holds artifact blobs.");
+        if (artifacts.MinFreeDiskBytes < 0)
+            problems.Add("Artifacts:MinFreeDiskBytes must be zero or more.");
+        var storage = config.GetSection(ArtifactStoreOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        problems.AddRange(storage.Problems());
         if (problems.Count > 0)
             throw new PortalConfigurationException(string.Join(" ", problems));
-        return new PortalSettings(portal, sso, database, security, telemetry, artifacts);
+        return new PortalSettings(portal, sso, database, security, telemetry, artifacts, storage);
     }
 }

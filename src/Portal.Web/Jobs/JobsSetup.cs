@@ -26,6 +26,7 @@ public static class JobsSetup
         });
         services.AddTransient<RecordExpiredApiTokensJob>();
         services.AddTransient<VerifyBlobIntegrityJob>();
+        services.AddTransient<CleanUpStorageJob>();
     }
 
     /// <summary>Recurring schedules are registered at every start; durable intent stays in the portal's tables.</summary>
@@ -35,6 +36,7 @@ public static class JobsSetup
         recurring.AddOrUpdate<RecordExpiredApiTokensJob>(RecordExpiredApiTokensJob.Id, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
         recurring.AddOrUpdate<VerifyBlobIntegrityJob>(VerifyBlobIntegrityJob.Id, j => j.RunAsync(500, CancellationToken.None), "17 * * * *");
         recurring.AddOrUpdate<Portal.Core.Lifecycle.ExpireTransitionRequestsJob>(Portal.Core.Lifecycle.ExpireTransitionRequestsJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
+        recurring.AddOrUpdate<CleanUpStorageJob>(CleanUpStorageJob.Id, j => j.RunAsync(CancellationToken.None), "47 * * * *");
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>

@@ -60,7 +60,7 @@ internal sealed class LifecycleScenario(PortalApp app, string asset, string tag)
             s.CreateAsync(registrant, "marketing", Asset, new VersionInput(version, GitCommit: "0123abc")));
         Assert.True(created.IsSuccess, created.Error?.Message);
         var upload = await app.InScopeAsync<ArtifactService, Result<ArtifactView>>(s =>
-            s.UploadAsync(registrant, "marketing", Asset, version, "model.onnx", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Asset + version)), null));
+            s.UploadAsync(registrant, "marketing", Asset, version, "model.onnx", new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Asset + version)), null, null));
         Assert.True(upload.IsSuccess, upload.Error?.Message);
         if (metrics.Length > 0)
             Assert.True((await app.InScopeAsync<MetricService, Result<int>>(s => s.LogAsync(registrant, "marketing", Asset, version, metrics))).IsSuccess);

@@ -95,7 +95,7 @@ public sealed class InterruptedUploadTests(SqlitePortal app) : IClassFixture<Sql
             s.CreateAsync(admin, "marketing", asset, new Portal.Core.Versions.VersionInput("1.0.0")));
 
         await Assert.ThrowsAsync<IOException>(() => app.InScopeAsync<Portal.Core.Artifacts.ArtifactService, Portal.Core.Common.Result<Portal.Core.Versions.ArtifactView>>(s =>
-            s.UploadAsync(admin, "marketing", asset, "1.0.0", "weights.bin", new BrokenStream(100_000), null)));
+            s.UploadAsync(admin, "marketing", asset, "1.0.0", "weights.bin", new BrokenStream(100_000), null, null)));
 
         var detail = await app.InScopeAsync<Portal.Core.Versions.VersionService, Portal.Core.Common.Result<Portal.Core.Versions.VersionDetail>>(s =>
             s.GetAsync(admin, "marketing", asset, "1.0.0"));
