@@ -6,6 +6,7 @@ using Portal.Core.Audit;
 using Portal.Core.Common;
 using Portal.Core.Lineage;
 using Portal.Core.ModelCards;
+using Portal.Core.Security;
 using Portal.Core.Versions;
 using Portal.Core.Teams;
 
@@ -33,6 +34,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<LineageEdge> LineageEdges => Set<LineageEdge>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<ModelCardRevision> ModelCardRevisions => Set<ModelCardRevision>();
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

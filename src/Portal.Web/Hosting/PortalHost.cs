@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
@@ -14,6 +13,7 @@ using Portal.Core.Data;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.ModelCards;
+using Portal.Core.Security;
 using Portal.Core.PromptTemplates;
 using Portal.Infrastructure.PromptTemplates;
 using Portal.Infrastructure.Datasets;
@@ -44,7 +44,9 @@ public static class PortalHost
         AddTelemetry(services, settings.Telemetry);
 
         services.AddDbContextFactory<PortalDbContext>(o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
-        services.AddDataProtection().SetApplicationName("ai-asset-portal");
+        var dataProtection = services.AddDataProtection().SetApplicationName("ai-asset-portal");
+        if (settings.KeyProtection.Certificate is { } keyCertificate)
+            dataProtection.ProtectKeysWithCertificate(keyCertificate);
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbContextFactory<PortalDbContext>>((o, dbFactory) => o.XmlRepository = new DatabaseXmlRepository(dbFactory));
 
@@ -62,6 +64,8 @@ public static class PortalHost
         services.AddScoped<ArtifactService>();
         services.AddScoped<ModelCardService>();
         services.AddScoped<PromptTemplateService>();
+        services.AddSingleton(new SecurityEventLimits(settings.Security.Events.PerActorPerMinute, settings.Security.Events.MaxStored));
+        services.AddScoped<SecurityEventLog>();
         services.AddSingleton<IPromptRenderer, HandlebarsPromptRenderer>();
         services.AddSingleton<ITextDiffer, DiffPlexTextDiffer>();
         services.AddSingleton<IDvcFileReader, YamlDvcFileReader>();
@@ -94,15 +98,19 @@ public static class PortalHost
 
         services.AddPortalApi(settings);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
-        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
-        services.AddRateLimiter(o =>
+        services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy("api", ctx => RateLimitPartition.GetFixedWindowLimiter(
-                ctx.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : ctx.Connection.RemoteIpAddress?.ToString() ?? "anon",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }));
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            // Only the configured proxies are believed; the framework's loopback default would let any local process claim any address.
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in settings.KnownProxies)
+                o.KnownProxies.Add(proxy);
+            foreach (var network in settings.KnownNetworks)
+                o.KnownIPNetworks.Add(network);
         });
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        services.AddPortalRateLimits(settings.Security.RateLimits);
     }
 
     public static async Task UsePortalAsync(this WebApplication app)
@@ -118,6 +126,11 @@ public static class PortalHost
         if (settings.Portal.SeedDemoData)
             await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
         JobsSetup.RegisterRecurringJobs(app.Services);
+        if (!app.Environment.IsDevelopment() && settings.KeyProtection.Certificate is null)
+        {
+            app.Logger.LogWarning("Data Protection keys (they protect session cookies and antiforgery tokens) are stored unencrypted in the database: " +
+                "anyone who reads the database can forge sessions. Set DataProtection:CertificatePath with DataProtection:CertificatePassword, or DataProtection:CertificateThumbprint.");
+        }
 
         app.UseForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
@@ -126,6 +139,7 @@ public static class PortalHost
             ? authority.GetLeftPart(UriPartial.Authority)
             : "";
         app.UseMiddleware<SecurityHeadersMiddleware>(formActions);
+        app.UseMiddleware<BlazorHubOriginMiddleware>(settings.Portal.PublicUrl);
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         // The API answers with problem details; pages with a friendly status page. Neither shows a stack trace.
@@ -133,6 +147,7 @@ public static class PortalHost
         {
             api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf });
             api.UseStatusCodePages();
+            api.UseMiddleware<DeniedRequestRecorder>();
         });
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui =>
         {
@@ -143,8 +158,9 @@ public static class PortalHost
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
-        app.UseAuthorization();
+        // After authentication (budgets follow the resolved principal), before authorization (bad tokens are limited too).
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();

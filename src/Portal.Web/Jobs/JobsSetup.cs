@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Portal.Core.Artifacts;
+using Portal.Core.Security;
 using Portal.Core.Teams;
 using Portal.Infrastructure.Jobs;
 using Portal.Web.Auth;
@@ -25,6 +26,7 @@ public static class JobsSetup
         });
         services.AddTransient<RecordExpiredApiTokensJob>();
         services.AddTransient<VerifyBlobIntegrityJob>();
+        services.AddTransient<TrimSecurityEventsJob>();
     }
 
     /// <summary>Recurring schedules are registered at every start; durable intent stays in the portal's tables.</summary>
@@ -33,6 +35,7 @@ public static class JobsSetup
         var recurring = services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<RecordExpiredApiTokensJob>(RecordExpiredApiTokensJob.Id, j => j.RunAsync(CancellationToken.None), "*/15 * * * *");
         recurring.AddOrUpdate<VerifyBlobIntegrityJob>(VerifyBlobIntegrityJob.Id, j => j.RunAsync(500, CancellationToken.None), "17 * * * *");
+        recurring.AddOrUpdate<TrimSecurityEventsJob>(TrimSecurityEventsJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>
