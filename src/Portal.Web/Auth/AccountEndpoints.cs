@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
-using Portal.Web.Security;
 
 namespace Portal.Web.Auth;
 
@@ -8,7 +7,7 @@ public static class AccountEndpoints
 {
     public static void MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/account").ExcludeFromDescription().RequireRateLimiting(RateLimitSetup.SignInPolicy);
+        var group = app.MapGroup("/account").ExcludeFromDescription();
         group.MapGet("/sign-in", (HttpContext ctx, string? returnUrl) =>
         {
             var target = ReturnUrl.LocalOrHome(returnUrl);

@@ -16,7 +16,7 @@ public static class DevIdentityEndpoints
 {
     public static void MapDevIdentityEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("").AllowAnonymous().ExcludeFromDescription().RequireRateLimiting(Security.RateLimitSetup.SignInPolicy);
+        var group = app.MapGroup("").AllowAnonymous().ExcludeFromDescription();
         group.MapGet("/dev-idp/login", LoginPage);
         group.MapPost("/dev-idp/login", Login);
         group.MapMethods("/connect/authorize", ["GET", "POST"], (Delegate)AuthorizeAsync).DisableAntiforgery();

@@ -154,6 +154,7 @@ public static class PortalHost
             ui.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf, ExceptionHandlingPath = "/status/500", CreateScopeForErrors = true });
             ui.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         });
+        app.UseSignInRateLimits(settings.Security.RateLimits);
         // Routing comes after the error and status-code pages so that their re-executed requests are routed afresh.
         app.UseRouting();
         app.UseCors();
