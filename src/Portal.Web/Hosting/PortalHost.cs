@@ -100,8 +100,11 @@ public static class PortalHost
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-            // Only the configured proxies are believed; the framework's loopback default would let any local process claim any address.
+            // Only the configured proxies are believed. The framework's loopback default would let any local process claim
+            // any address, and two empty lists would believe every peer: without a configured proxy nothing is forwarded.
+            o.ForwardedHeaders = settings.KnownProxies.Count + settings.KnownNetworks.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             foreach (var proxy in settings.KnownProxies)

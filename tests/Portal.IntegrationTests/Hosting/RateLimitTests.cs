@@ -58,12 +58,12 @@ public sealed class RateLimitTests(TightlyLimitedPortal app) : IClassFixture<Tig
     {
         using var client = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
-        var signIn = await client.GetAsync("/account/sign-in");
+        var failedPage = await client.GetAsync("/account/sign-in-failed");
         var idpPage = await client.GetAsync("/dev-idp/login");
         var limited = await client.GetAsync("/account/sign-in");
         var limitedIdp = await client.GetAsync("/connect/authorize");
 
-        Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, failedPage.StatusCode);
         Assert.Equal(HttpStatusCode.OK, idpPage.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, limitedIdp.StatusCode);
