@@ -1,13 +1,17 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Security;
 using Portal.Core.Teams;
+using Portal.Core.Versions;
 using Portal.Testing;
+using Portal.Web.Auth;
 
 namespace Portal.IntegrationTests.Hosting;
 
@@ -49,6 +53,27 @@ public abstract class SecurityEventTests(PortalApp app)
         Assert.Equal("security-events.forbidden", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         await using var db = await Db.CreateDbContextAsync();
         Assert.False(await db.SecurityEvents.AnyAsync(e => e.ActorName == me.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task Refused_page_action_is_recorded_and_other_failures_are_not()
+    {
+        var viewer = await app.SignInAsync($"viewer-{Guid.NewGuid():N}", "Page Viewer", "marketing-viewers");
+        await using var circuit = app.Services.CreateAsyncScope();
+        var state = (RevalidatingPortalAuthenticationStateProvider)circuit.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
+        state.SetAuthenticationState(Task.FromResult(new AuthenticationState(await app.CookiePrincipalAsync(viewer.UserId))));
+        var page = circuit.ServiceProvider.GetRequiredService<PageCaller>();
+
+        var refused = await circuit.ServiceProvider.GetRequiredService<VersionService>()
+            .FinalizeAsync(await page.GetAsync(), "marketing", "churn-classifier", "1.2.0-rc.1");
+        await page.RecordIfRefusedAsync(refused.Error, "finalize version", "/teams/marketing/assets/churn-classifier/versions/1.2.0-rc.1");
+        await page.RecordIfRefusedAsync(TeamErrors.NotFound("finance"), "finalize version", "/teams/finance");
+        await page.RecordIfRefusedAsync(null, "finalize version", "/teams/marketing");
+
+        await using var db = await Db.CreateDbContextAsync();
+        var recorded = Assert.Single(await db.SecurityEvents.Where(e => e.ActorId == viewer.UserId.ToString()).ToListAsync());
+        Assert.Equal((ActorKind.User, "finalize version"), (recorded.ActorKind, recorded.Action));
+        Assert.StartsWith("team.forbidden", recorded.Reason);
     }
 
     [Fact]

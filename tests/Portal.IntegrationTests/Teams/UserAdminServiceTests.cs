@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
@@ -46,20 +45,12 @@ public abstract class UserAdminServiceTests(PortalApp app)
         return (response.StatusCode, json.RootElement.GetProperty("code").GetString());
     }
 
-    private async Task<string> StampOfAsync(Guid userId)
-    {
-        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        return await db.Users.Where(u => u.Id == userId).Select(u => u.SecurityStamp).SingleAsync();
-    }
-
     /// <summary>Opens a circuit the way Blazor does: the user's authentication state, then the circuit handlers.</summary>
     private async Task<(AsyncServiceScope Circuit, AuthenticationStateProvider State)> OpenCircuitAsync(SignedInUser user)
     {
         var scope = app.Services.CreateAsyncScope();
         var state = scope.ServiceProvider.GetRequiredService<AuthenticationStateProvider>();
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(PortalClaims.UserId, user.UserId.ToString()), new Claim(PortalClaims.Name, user.Name), new Claim(PortalClaims.SecurityStamp, await StampOfAsync(user.UserId))],
-            AuthenticationSetup.CookieScheme, PortalClaims.Name, null));
+        var principal = await app.CookiePrincipalAsync(user.UserId);
         ((RevalidatingPortalAuthenticationStateProvider)state).SetAuthenticationState(Task.FromResult(new AuthenticationState(principal)));
         // Circuit has no public constructor; the handler reads the user from the circuit's own state provider, not from it.
         var circuit = (Circuit)RuntimeHelpers.GetUninitializedObject(typeof(Circuit));
