@@ -127,22 +127,10 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
             problems.Add("Security:RateLimits:ApiPerMinute and Security:RateLimits:SignInPerMinute must be at least 1.");
         if (security.Events.PerActorPerMinute < 1 || security.Events.MaxStored < 1)
             problems.Add("Security:Events:PerActorPerMinute and Security:Events:MaxStored must be at least 1.");
-        var proxies = new List<IPAddress>();
-        foreach (var text in security.ForwardedHeaders.KnownProxies)
-        {
-            if (IPAddress.TryParse(text, out var address))
-                proxies.Add(address);
-            else
-                problems.Add($"Security:ForwardedHeaders:KnownProxies '{text}' is not an IP address.");
-        }
-        var networks = new List<IPNetwork>();
-        foreach (var text in security.ForwardedHeaders.KnownNetworks)
-        {
-            if (IPNetwork.TryParse(text, out var network))
-                networks.Add(network);
-            else
-                problems.Add($"Security:ForwardedHeaders:KnownNetworks '{text}' is not a network in CIDR notation such as 10.0.0.0/24.");
-        }
+        var proxies = ForwardedHeadersSettings.ParseAll("Security:ForwardedHeaders:KnownProxies", security.ForwardedHeaders.KnownProxies,
+            "an IP address", problems, text => (IPAddress.TryParse(text, out var address), address!));
+        var networks = ForwardedHeadersSettings.ParseAll("Security:ForwardedHeaders:KnownNetworks", security.ForwardedHeaders.KnownNetworks,
+            "a network in CIDR notation such as 10.0.0.0/24", problems, text => (IPNetwork.TryParse(text, out var network), network));
         var keyProtection = config.GetSection("DataProtection").Get<KeyProtectionOptions>() ?? new KeyProtectionOptions();
         keyProtection.Certificate = KeyProtectionCertificate.Load(keyProtection, problems);
         var telemetry = config.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();

@@ -10,6 +10,21 @@ public sealed class ForwardedHeadersSettings
     public string[] KnownProxies { get; set; } = [];
     /// <summary>Networks of reverse proxies in CIDR notation, e.g. "10.0.0.0/24".</summary>
     public string[] KnownNetworks { get; set; } = [];
+
+    /// <summary>Parses each entry; one that does not parse becomes a start-up problem naming the key.</summary>
+    internal static List<T> ParseAll<T>(string key, string[] texts, string expected, List<string> problems, Func<string, (bool Ok, T Value)> parse)
+    {
+        var parsed = new List<T>();
+        foreach (var text in texts)
+        {
+            var (ok, value) = parse(text);
+            if (ok)
+                parsed.Add(value);
+            else
+                problems.Add($"{key} '{text}' is not {expected}.");
+        }
+        return parsed;
+    }
 }
 
 /// <summary>Section <c>Security:RateLimits</c>: requests per minute.</summary>

@@ -70,6 +70,19 @@ public sealed class StartupConfigurationTests
     }
 
     [Theory]
+    [InlineData("Security:ForwardedHeaders:KnownProxies:0", "proxy.example.com", "Security:ForwardedHeaders:KnownProxies 'proxy.example.com' is not an IP address")]
+    [InlineData("Security:ForwardedHeaders:KnownNetworks:0", "10.0.0.0/99", "Security:ForwardedHeaders:KnownNetworks '10.0.0.0/99' is not a network in CIDR notation")]
+    [InlineData("DataProtection:CertificatePath", "/nonexistent/keys.pfx", "DataProtection:CertificatePath '/nonexistent/keys.pfx' does not exist")]
+    [InlineData("Security:RateLimits:ApiPerMinute", "0", "Security:RateLimits:ApiPerMinute and Security:RateLimits:SignInPerMinute must be at least 1")]
+    public async Task Wrong_security_setting_stops_start_up_naming_it(string key, string value, string message)
+    {
+        var (exit, output) = await StartAsync((key, value));
+
+        Assert.Equal(2, exit);
+        Assert.Contains(message, output);
+    }
+
+    [Theory]
     [InlineData("Production", "Sso:Mode", "Embedded", "Sso:Mode is Embedded, but the development identity provider runs only in the Development environment (this is 'Production')")]
     [InlineData("Staging", "Sso:Mode", "Embedded", "Sso:Mode is Embedded, but the development identity provider runs only in the Development environment (this is 'Staging')")]
     [InlineData("Staging", "Portal:SeedDemoData", "true", "Portal:SeedDemoData is true, but demo data is seeded only in the Development environment (this is 'Staging')")]
