@@ -26,17 +26,20 @@ public sealed class SecurityEventLog(IDbContextFactory<PortalDbContext> dbFactor
     {
         var now = clock.GetUtcNow();
         var since = now.AddMinutes(-1);
+        // Compared as stored, so an over-long id or address cannot slip past the cap.
+        var actorId = Clip(actor.Id, 200);
+        var clientAddress = actor.ClientAddress is { } address ? Clip(address, 64) : null;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var recent = await db.SecurityEvents.CountAsync(e => e.ActorId == actor.Id && e.ClientAddress == actor.ClientAddress && e.OccurredAt > since, ct);
+        var recent = await db.SecurityEvents.CountAsync(e => e.ActorId == actorId && e.ClientAddress == clientAddress && e.OccurredAt > since, ct);
         if (recent >= limits.PerActorPerMinute)
             return false;
         db.SecurityEvents.Add(new SecurityEvent
         {
             OccurredAt = now,
             ActorKind = actor.Kind,
-            ActorId = Clip(actor.Id, 200),
+            ActorId = actorId,
             ActorName = Clip(actor.Name, 200),
-            ClientAddress = actor.ClientAddress is { } address ? Clip(address, 64) : null,
+            ClientAddress = clientAddress,
             Action = Clip(action, SecurityEvent.MaxActionLength),
             Resource = Clip(resource, SecurityEvent.MaxResourceLength),
             Reason = Clip(reason, SecurityEvent.MaxReasonLength),
