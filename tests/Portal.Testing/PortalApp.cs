@@ -1,11 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Common;
+using Portal.Core.Data;
 using Portal.Core.Teams;
 using Portal.Infrastructure.Data;
+using Portal.Web.Auth;
 using Xunit;
 
 namespace Portal.Testing;
@@ -45,6 +49,8 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseSetting("AllowedHosts", "*");
         builder.UseSetting("Artifacts:Root", ArtifactRoot);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // Test classes sign in dozens of times a minute from one address; the limit itself is tested with its own setting.
+        builder.UseSetting("Security:RateLimits:SignInPerMinute", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             builder.UseSetting(key, value);
     }
@@ -74,6 +80,16 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         var result = await InScopeAsync<SignInService, Result<SignedInUser>>(s =>
             s.SignInAsync(new SignInIdentity("https://idp.test/", subject, name, $"{subject}@example.com", groups), "127.0.0.1", "test"));
         return result.Value;
+    }
+
+    /// <summary>The principal the portal's session cookie carries for this user now (current name and security stamp).</summary>
+    public async Task<ClaimsPrincipal> CookiePrincipalAsync(Guid userId)
+    {
+        await using var db = await Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var user = await db.Users.Where(u => u.Id == userId).Select(u => new { u.Name, u.SecurityStamp }).SingleAsync();
+        return new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(PortalClaims.UserId, userId.ToString()), new Claim(PortalClaims.Name, user.Name), new Claim(PortalClaims.SecurityStamp, user.SecurityStamp)],
+            AuthenticationSetup.CookieScheme, PortalClaims.Name, null));
     }
 
     public async Task<CallerAccess> CallerAsync(SignedInUser user) =>

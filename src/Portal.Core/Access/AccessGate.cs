@@ -43,6 +43,7 @@ public static class AccessGate
         [PortalAction.ViewUsers] = new("list users", null, Readers),
         [PortalAction.ManageUsers] = new("disable or enable users", null, Admins),
         [PortalAction.ViewJobs] = new("open the jobs dashboard", null, Admins),
+        [PortalAction.ViewSecurityEvents] = new("read security events", null, Readers),
         [PortalAction.ReviewIntegrityAlerts] = new("see integrity alerts", null, Admins),
     };
 

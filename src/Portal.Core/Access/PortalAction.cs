@@ -32,6 +32,8 @@ public enum PortalAction
     ViewUsers,
     ManageUsers,
     ViewJobs,
+    /// <summary>Read the denied attempts and refused sign-ins.</summary>
+    ViewSecurityEvents,
     /// <summary>See corrupt blobs and other integrity alerts.</summary>
     ReviewIntegrityAlerts,
 }

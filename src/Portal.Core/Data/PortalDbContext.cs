@@ -7,6 +7,7 @@ using Portal.Core.Common;
 using Portal.Core.Lineage;
 using Portal.Core.ModelCards;
 using Portal.Core.Policies;
+using Portal.Core.Security;
 using Portal.Core.Versions;
 using Portal.Core.Teams;
 
@@ -39,6 +40,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<Lifecycle.StageChange> StageChanges => Set<Lifecycle.StageChange>();
     public DbSet<Lifecycle.AssetAlias> Aliases => Set<Lifecycle.AssetAlias>();
     public DbSet<PolicyRevision> PolicyRevisions => Set<Policies.PolicyRevision>();
+    public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

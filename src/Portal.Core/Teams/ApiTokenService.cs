@@ -20,7 +20,7 @@ public sealed record IssuedApiToken(ApiTokenView Token, string Secret);
 public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role, bool MayRecordEvidence,
     Guid CreatedByUserId);
 
-public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, AccessService access)
 {
     public const string TokenPrefix = "ptk_";
     public const int MaxLifetimeDays = 365;
@@ -126,6 +126,12 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             return new Error("token.revoked", "The bearer token has been revoked.", ErrorKind.Unauthorized);
         if (token.ExpiresAt <= clock.GetUtcNow())
             return new Error("token.expired", "The bearer token has expired.", ErrorKind.Unauthorized);
+        // A token carries the authority of the TeamAdmin who issued it: when that person is disabled or no
+        // longer administers the team, the token stops with them (ADR-008), on the very next request.
+        var creator = await access.ForUserAsync(token.CreatedByUserId, Actor.ForUser(token.CreatedByUserId, token.CreatedByName), ct);
+        if (creator is null || !creator.Allows(PortalAction.ManageApiTokens, token.Team!.Slug))
+            return new Error("token.issuer-revoked",
+                "The person who issued this token is disabled or no longer administers its team; ask a TeamAdmin for a new token.", ErrorKind.Unauthorized);
         return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role, token.MayRecordEvidence,
             token.CreatedByUserId);
     }

@@ -16,7 +16,7 @@ public sealed record Profile(Guid UserId, string Name, string? Email, string Iss
     DateTimeOffset? LastSignInAt, IReadOnlyList<(TeamSummary Team, IReadOnlyList<MemberRole> Roles)> Teams, IReadOnlyList<GlobalRoleView> GlobalRoles);
 
 /// <summary>Team membership: the IdP-derived roles (read-only here) and local grants by TeamAdmins.</summary>
-public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, IUserAccessChanges accessChanges)
 {
     public async Task<Result<IReadOnlyList<Member>>> ListAsync(CallerAccess caller, string slug, CancellationToken ct = default)
     {
@@ -72,6 +72,8 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         db.Record(caller.Actor, now, "membership.granted", "membership", membership.Id.ToString(), team.Id, before,
             new { UserId = user.Id, user.Name, Role = role, Source = MembershipSource.LocalGrant });
         await db.SaveChangesAsync(ct);
+        if (existing is not null && existing.Role > role)
+            await accessChanges.AccessChangedAsync(user.Id);
         return new MemberRole(membership.Id, role, membership.Source, membership.SourceDetail, now);
     }
 
@@ -91,6 +93,7 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
         db.Record(caller.Actor, clock.GetUtcNow(), "membership.revoked", "membership", membership.Id.ToString(), membership.TeamId,
             before: new { membership.UserId, membership.User.Name, membership.Role, membership.Source });
         await db.SaveChangesAsync(ct);
+        await accessChanges.AccessChangedAsync(membership.UserId);
         return Result.Ok();
     }
 

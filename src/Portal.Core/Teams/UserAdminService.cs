@@ -9,7 +9,7 @@ namespace Portal.Core.Teams;
 public sealed record UserSummary(Guid Id, string Name, string? Email, string Issuer, bool IsDisabled, DateTimeOffset? LastSignInAt, int TeamCount);
 
 /// <summary>Platform administration of people: list everyone who signed in, disable or re-enable an account.</summary>
-public sealed class UserAdminService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed class UserAdminService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, IUserAccessChanges accessChanges)
 {
     public async Task<Result<IReadOnlyList<UserSummary>>> ListAsync(CallerAccess caller, string? search, CancellationToken ct = default)
     {
@@ -29,7 +29,7 @@ public sealed class UserAdminService(IDbContextFactory<PortalDbContext> dbFactor
         return Result<IReadOnlyList<UserSummary>>.From(users);
     }
 
-    /// <summary>A disabled user loses every open session within the revalidation interval and cannot sign in.</summary>
+    /// <summary>A disabled user loses cookies, API tokens they created and open pages at once, and cannot sign in.</summary>
     public async Task<Result> SetDisabledAsync(CallerAccess caller, Guid userId, bool disabled, CancellationToken ct = default)
     {
         if (AccessGate.Check(caller, PortalAction.ManageUsers) is { } denied)
@@ -47,6 +47,7 @@ public sealed class UserAdminService(IDbContextFactory<PortalDbContext> dbFactor
         db.Record(caller.Actor, clock.GetUtcNow(), disabled ? "user.disabled" : "user.enabled", "user", user.Id.ToString(),
             before: new { IsDisabled = !disabled }, after: new { IsDisabled = disabled });
         await db.SaveChangesAsync(ct);
+        await accessChanges.AccessChangedAsync(user.Id);
         return Result.Ok();
     }
 }

@@ -52,6 +52,7 @@ public static class ApiProblems
         405 => "request.method-not-allowed",
         413 => "request.too-large",
         415 => "request.unsupported-media-type",
+        429 => "request.rate-limited",
         _ => "server.error",
     };
 }

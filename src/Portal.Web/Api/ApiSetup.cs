@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Portal.Web.Hosting;
+using Portal.Web.Security;
 using Scalar.AspNetCore;
 
 namespace Portal.Web.Api;
@@ -20,6 +21,8 @@ public static class ApiSetup
             // Binding failures explain themselves in framework words that are safe to show; nothing else leaks.
             ctx.ProblemDetails.Detail = ctx.Exception is BadHttpRequestException bad ? bad.Message : ctx.ProblemDetails.Status >= 500 ? null : ctx.ProblemDetails.Detail;
             ctx.ProblemDetails.Extensions.Remove("exception");
+            if (ctx.ProblemDetails.Status == StatusCodes.Status403Forbidden)
+                DeniedRequestRecorder.RememberReason(ctx.HttpContext, ctx.ProblemDetails.Extensions["code"] as string, ctx.ProblemDetails.Title);
         });
         services.AddOpenApi("v1", o =>
         {
@@ -62,7 +65,7 @@ public static class ApiSetup
         var api = app.MapGroup("/api/v1")
             .RequireAuthorization()
             .RequirePermissions()
-            .RequireRateLimiting("api")
+            .RequireRateLimiting(RateLimitSetup.ApiPolicy)
             .DisableAntiforgery()
             .AddEndpointFilter(new JsonBodyLimitFilter(settings.Security.MaxJsonBodyBytes))
             .WithMetadata(new RequestSizeLimitMetadata(settings.Security.MaxJsonBodyBytes));
@@ -70,12 +73,13 @@ public static class ApiSetup
         var uploads = app.MapGroup("/api/v1")
             .RequireAuthorization()
             .RequirePermissions()
-            .RequireRateLimiting("api")
+            .RequireRateLimiting(RateLimitSetup.ApiPolicy)
             .DisableAntiforgery()
             .WithMetadata(new RequestSizeLimitMetadata(null));
         api.MapTeamEndpoints();
         api.MapRegistryEndpoints(uploads);
         api.MapLifecycleEndpoints();
+        api.MapSecurityEventEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o

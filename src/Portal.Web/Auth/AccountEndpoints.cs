@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Portal.Web.Auth;
@@ -9,18 +10,18 @@ public static class AccountEndpoints
         var group = app.MapGroup("/account").ExcludeFromDescription();
         group.MapGet("/sign-in", (HttpContext ctx, string? returnUrl) =>
         {
-            var target = IsLocal(returnUrl) ? returnUrl! : "/";
+            var target = ReturnUrl.LocalOrHome(returnUrl);
             return ctx.User.Identity?.IsAuthenticated == true
                 ? Results.LocalRedirect(target)
                 : Results.Challenge(new AuthenticationProperties { RedirectUri = target }, [AuthenticationSetup.OidcScheme]);
         }).AllowAnonymous();
 
-        // POST with an antiforgery token: a third-party page cannot sign people out.
-        group.MapPost("/sign-out", () => Results.SignOut(
-            new AuthenticationProperties { RedirectUri = "/account/signed-out" },
-            [AuthenticationSetup.CookieScheme, AuthenticationSetup.OidcScheme]));
+        // POST with an antiforgery token: a third-party page cannot sign people out. The endpoint binds no
+        // form, so the antiforgery middleware would only note a bad token: the check is made here.
+        group.MapPost("/sign-out", async (HttpContext ctx, IAntiforgery antiforgery) =>
+            await antiforgery.IsRequestValidAsync(ctx)
+                ? Results.SignOut(new AuthenticationProperties { RedirectUri = "/account/signed-out" },
+                    [AuthenticationSetup.CookieScheme, AuthenticationSetup.OidcScheme])
+                : Results.BadRequest());
     }
-
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal);
 }

@@ -68,12 +68,7 @@ public static class AuthenticationSetup
                 o.NonceCookie.SameSite = SameSiteMode.Lax;
                 o.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.Events.OnTokenValidated = ctx => OnTokenValidatedAsync(ctx, settings.Sso);
-                o.Events.OnRemoteFailure = ctx =>
-                {
-                    ctx.HandleResponse();
-                    ctx.Response.Redirect("/account/sign-in-failed?reason=" + Uri.EscapeDataString(ctx.Failure?.Message ?? "unknown"));
-                    return Task.CompletedTask;
-                };
+                o.Events.OnRemoteFailure = SignInFailures.HandleRemoteFailureAsync;
             });
 
         services.AddAuthorization(o =>
@@ -86,6 +81,7 @@ public static class AuthenticationSetup
         services.AddScoped<CallerResolver>();
         services.AddCascadingAuthenticationState();
         services.AddScoped<AuthenticationStateProvider, RevalidatingPortalAuthenticationStateProvider>();
+        services.AddCircuitAccessRevalidation();
     }
 
     /// <summary>Every request: a disabled or removed user loses the session; a changed role stamp refreshes the cookie.</summary>
@@ -124,6 +120,7 @@ public static class AuthenticationSetup
             ctx.HttpContext.Connection.RemoteIpAddress?.ToString(), ctx.HttpContext.TraceIdentifier, ctx.HttpContext.RequestAborted);
         if (!result.IsSuccess)
         {
+            SignInFailures.Refused(ctx.HttpContext, new Core.Common.Actor(Core.Common.ActorKind.User, subject, name), result.Error!);
             ctx.Fail(result.Error!.Message);
             return;
         }
@@ -166,8 +163,8 @@ public static class AuthenticationSetup
 }
 
 /// <summary>
-/// Re-checks an open Blazor circuit every minute: a disabled user, or one whose roles changed, is
-/// signed out of the circuit and the page reloads with current roles.
+/// Re-checks an open Blazor circuit every minute, and at once when <see cref="OpenCircuits"/> is told of
+/// a change: a disabled user, or one whose roles changed, is signed out of the circuit and the page reloads with current roles.
 /// </summary>
 public sealed class RevalidatingPortalAuthenticationStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopes, PortalSettings settings)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
@@ -181,5 +178,12 @@ public sealed class RevalidatingPortalAuthenticationStateProvider(ILoggerFactory
         await using var scope = scopes.CreateAsyncScope();
         var stamp = await scope.ServiceProvider.GetRequiredService<AccessService>().SecurityStampAsync(userId, ct);
         return stamp is not null && stamp == state.User.FindFirst(PortalClaims.SecurityStamp)?.Value;
+    }
+
+    /// <summary>Re-checks now rather than at the next interval; an invalid state signs the circuit out.</summary>
+    public async Task RevalidateNowAsync(CancellationToken ct)
+    {
+        if (!await ValidateAuthenticationStateAsync(await GetAuthenticationStateAsync(), ct))
+            SetAuthenticationState(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
     }
 }

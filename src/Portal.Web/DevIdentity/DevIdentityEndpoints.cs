@@ -67,7 +67,8 @@ public static class DevIdentityEndpoints
         var identity = new ClaimsIdentity([new Claim(Claims.Subject, user.Subject)], DevIdentityProvider.CookieScheme);
         await ctx.SignInAsync(DevIdentityProvider.CookieScheme, new ClaimsPrincipal(identity));
         // Only the authorization endpoint is a valid place to return to: no open redirect.
-        return Results.Redirect(returnUrl is not null && returnUrl.StartsWith("/connect/authorize", StringComparison.Ordinal) ? returnUrl : "/");
+        var target = Auth.ReturnUrl.LocalOrHome(returnUrl);
+        return Results.Redirect(target.StartsWith("/connect/authorize?", StringComparison.Ordinal) ? target : "/");
     }
 
     private static async Task<IResult> AuthorizeAsync(HttpContext ctx)

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Diagnostics;
@@ -15,6 +14,7 @@ using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.ModelCards;
 using Portal.Core.Policies;
+using Portal.Core.Security;
 using Portal.Core.PromptTemplates;
 using Portal.Infrastructure.PromptTemplates;
 using Portal.Infrastructure.Datasets;
@@ -47,7 +47,9 @@ public static class PortalHost
         AddTelemetry(services, settings.Telemetry);
 
         services.AddDbContextFactory<PortalDbContext>(o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
-        services.AddDataProtection().SetApplicationName("ai-asset-portal");
+        var dataProtection = services.AddDataProtection().SetApplicationName("ai-asset-portal");
+        if (settings.KeyProtection.Certificate is { } keyCertificate)
+            dataProtection.ProtectKeysWithCertificate(keyCertificate);
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbContextFactory<PortalDbContext>>((o, dbFactory) => o.XmlRepository = new DatabaseXmlRepository(dbFactory));
 
@@ -72,6 +74,8 @@ public static class PortalHost
         services.AddLifecycle(builder.Configuration);
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());
+        services.AddSingleton(new SecurityEventLimits(settings.Security.Events.PerActorPerMinute, settings.Security.Events.MaxStored));
+        services.AddScoped<SecurityEventLog>();
         services.AddSingleton<IPromptRenderer, HandlebarsPromptRenderer>();
         services.AddSingleton<ITextDiffer, DiffPlexTextDiffer>();
         services.AddSingleton<IDvcFileReader, YamlDvcFileReader>();
@@ -104,15 +108,22 @@ public static class PortalHost
 
         services.AddPortalApi(settings);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
-        services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
-        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
-        services.AddRateLimiter(o =>
+        services.Configure<ForwardedHeadersOptions>(o =>
         {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy("api", ctx => RateLimitPartition.GetFixedWindowLimiter(
-                ctx.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : ctx.Connection.RemoteIpAddress?.ToString() ?? "anon",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 600, Window = TimeSpan.FromMinutes(1) }));
+            // Only the configured proxies are believed. The framework's loopback default would let any local process claim
+            // any address, and two empty lists would believe every peer: without a configured proxy nothing is forwarded.
+            o.ForwardedHeaders = settings.KnownProxies.Count + settings.KnownNetworks.Count == 0
+                ? ForwardedHeaders.None
+                : ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in settings.KnownProxies)
+                o.KnownProxies.Add(proxy);
+            foreach (var network in settings.KnownNetworks)
+                o.KnownIPNetworks.Add(network);
         });
+        services.AddHsts(o => o.MaxAge = TimeSpan.FromDays(365));
+        services.AddPortalRateLimits(settings.Security.RateLimits);
     }
 
     public static async Task UsePortalAsync(this WebApplication app)
@@ -128,6 +139,11 @@ public static class PortalHost
         if (settings.Portal.SeedDemoData)
             await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
         JobsSetup.RegisterRecurringJobs(app.Services);
+        if (!app.Environment.IsDevelopment() && settings.KeyProtection.Certificate is null)
+        {
+            app.Logger.LogWarning("Data Protection keys (they protect session cookies and antiforgery tokens) are stored unencrypted in the database: " +
+                "anyone who reads the database can forge sessions. Set DataProtection:CertificatePath with DataProtection:CertificatePassword, or DataProtection:CertificateThumbprint.");
+        }
 
         app.UseForwardedHeaders();
         app.UseMiddleware<CorrelationIdMiddleware>();
@@ -137,6 +153,7 @@ public static class PortalHost
             ? authority.GetLeftPart(UriPartial.Authority)
             : "";
         app.UseMiddleware<SecurityHeadersMiddleware>(formActions);
+        app.UseMiddleware<BlazorHubOriginMiddleware>(settings.Portal.PublicUrl);
         if (!app.Environment.IsDevelopment())
             app.UseHsts();
         // The API answers with problem details; pages with a friendly status page. Neither shows a stack trace.
@@ -144,18 +161,21 @@ public static class PortalHost
         {
             api.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf });
             api.UseStatusCodePages();
+            api.UseMiddleware<DeniedRequestRecorder>();
         });
         app.UseWhen(ctx => !ctx.Request.Path.StartsWithSegments("/api"), ui =>
         {
             ui.UseExceptionHandler(new ExceptionHandlerOptions { StatusCodeSelector = StatusOf, ExceptionHandlingPath = "/status/500", CreateScopeForErrors = true });
             ui.UseStatusCodePagesWithReExecute("/status/{0}", createScopeForStatusCodePages: true);
         });
+        app.UseSignInRateLimits(settings.Security.RateLimits);
         // Routing comes after the error and status-code pages so that their re-executed requests are routed afresh.
         app.UseRouting();
         app.UseCors();
         app.UseAuthentication();
-        app.UseAuthorization();
+        // After authentication (budgets follow the resolved principal), before authorization (bad tokens are limited too).
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();

@@ -1,4 +1,5 @@
 using Portal.Core.Artifacts;
+using System.Net;
 using Portal.Infrastructure.Artifacts;
 using Portal.Infrastructure.Data;
 
@@ -9,7 +10,7 @@ public sealed class PortalConfigurationException(string message) : Exception(mes
 
 public enum SsoMode
 {
-    /// <summary>The built-in development identity provider (OpenIddict) with demo users. Never in Production.</summary>
+    /// <summary>The built-in development identity provider (OpenIddict) with demo users. Only in Development.</summary>
     Embedded,
     /// <summary>A corporate IdP (Entra ID, Okta, Keycloak...) reached by its authority URL.</summary>
     External,
@@ -20,14 +21,14 @@ public sealed class PortalOptions
 {
     /// <summary>The URL people use to reach the portal; OIDC redirect URIs are built from it.</summary>
     public string PublicUrl { get; set; } = "http://localhost:5080";
-    /// <summary>Seed the demo teams (Marketing, Finance) on an empty database.</summary>
+    /// <summary>Seed the demo teams (Marketing, Finance) on an empty database. Only in Development.</summary>
     public bool SeedDemoData { get; set; }
 }
 
 /// <summary>Configuration section <c>Sso</c>.</summary>
 public sealed class SsoOptions
 {
-    public SsoMode Mode { get; set; } = SsoMode.Embedded;
+    public SsoMode Mode { get; set; } = SsoMode.External;
     public string? Authority { get; set; }
     public string? ClientId { get; set; }
     public string? ClientSecret { get; set; }
@@ -47,6 +48,9 @@ public sealed class SecurityOptions
     public int SessionRevalidationSeconds { get; set; } = 60;
     /// <summary>Largest JSON request body the API accepts, in bytes.</summary>
     public long MaxJsonBodyBytes { get; set; } = 1024 * 1024;
+    public ForwardedHeadersSettings ForwardedHeaders { get; set; } = new();
+    public RateLimitSettings RateLimits { get; set; } = new();
+    public SecurityEventSettings Events { get; set; } = new();
 }
 
 /// <summary>Configuration section <c>Telemetry</c>.</summary>
@@ -59,6 +63,10 @@ public sealed class TelemetryOptions
 public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, DatabaseOptions Database, SecurityOptions Security, TelemetryOptions Telemetry,
     ArtifactStoreOptions Artifacts, StorageOptions Storage)
 {
+    public KeyProtectionOptions KeyProtection { get; init; } = new();
+    public IReadOnlyList<IPAddress> KnownProxies { get; init; } = [];
+    public IReadOnlyList<IPNetwork> KnownNetworks { get; init; } = [];
+
     /// <summary>Binds and checks every setting start-up depends on; each problem names its key.</summary>
     public static PortalSettings Load(IConfiguration config, IHostEnvironment env)
     {
@@ -89,12 +97,15 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
         };
         if (ssoSection.GetSection("Scopes").Get<string[]>() is { Length: > 0 } scopes)
             sso.Scopes = scopes;
-        var modeText = config["Sso:Mode"] ?? nameof(SsoMode.Embedded);
+        // Fail closed: without a setting the portal expects a real IdP; Development turns on the embedded one.
+        var modeText = config["Sso:Mode"] ?? nameof(SsoMode.External);
         if (!Enum.TryParse<SsoMode>(modeText, ignoreCase: true, out var mode) || !Enum.IsDefined(mode))
             problems.Add($"Sso:Mode '{modeText}' is not supported: use Embedded or External.");
         sso.Mode = mode;
-        if (sso.Mode == SsoMode.Embedded && env.IsProduction())
-            problems.Add("Sso:Mode is Embedded, but the development identity provider must never run in Production: set Sso:Mode to External and Sso:Authority to your IdP.");
+        if (sso.Mode == SsoMode.Embedded && !env.IsDevelopment())
+            problems.Add($"Sso:Mode is Embedded, but the development identity provider runs only in the Development environment (this is '{env.EnvironmentName}'): set Sso:Mode to External and Sso:Authority to your IdP.");
+        if (portal.SeedDemoData && !env.IsDevelopment())
+            problems.Add($"Portal:SeedDemoData is true, but demo data is seeded only in the Development environment (this is '{env.EnvironmentName}'): set Portal:SeedDemoData to false.");
         if (sso.Mode == SsoMode.External)
         {
             if (!Uri.TryCreate(sso.Authority, UriKind.Absolute, out var authority))
@@ -113,6 +124,16 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
         var security = config.GetSection("Security").Get<SecurityOptions>() ?? new SecurityOptions();
         if (security.SessionRevalidationSeconds is < 1 or > 60)
             problems.Add("Security:SessionRevalidationSeconds must be between 1 and 60: revoked access must stop within a minute.");
+        if (security.RateLimits.ApiPerMinute < 1 || security.RateLimits.SignInPerMinute < 1)
+            problems.Add("Security:RateLimits:ApiPerMinute and Security:RateLimits:SignInPerMinute must be at least 1.");
+        if (security.Events.PerActorPerMinute < 1 || security.Events.MaxStored < 1)
+            problems.Add("Security:Events:PerActorPerMinute and Security:Events:MaxStored must be at least 1.");
+        var proxies = ForwardedHeadersSettings.ParseAll("Security:ForwardedHeaders:KnownProxies", security.ForwardedHeaders.KnownProxies,
+            "an IP address", problems, text => (IPAddress.TryParse(text, out var address), address!));
+        var networks = ForwardedHeadersSettings.ParseAll("Security:ForwardedHeaders:KnownNetworks", security.ForwardedHeaders.KnownNetworks,
+            "a network in CIDR notation such as 10.0.0.0/24", problems, text => (IPNetwork.TryParse(text, out var network), network));
+        var keyProtection = config.GetSection("DataProtection").Get<KeyProtectionOptions>() ?? new KeyProtectionOptions();
+        keyProtection.Certificate = KeyProtectionCertificate.Load(keyProtection, problems);
         var telemetry = config.GetSection("Telemetry").Get<TelemetryOptions>() ?? new TelemetryOptions();
         var artifacts = config.GetSection(ArtifactStoreOptions.Section).Get<ArtifactStoreOptions>() ?? new ArtifactStoreOptions();
         if (artifacts.Store.Equals("S3", StringComparison.OrdinalIgnoreCase))
@@ -132,6 +153,11 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
         problems.AddRange(storage.Problems());
         if (problems.Count > 0)
             throw new PortalConfigurationException(string.Join(" ", problems));
-        return new PortalSettings(portal, sso, database, security, telemetry, artifacts, storage);
+        return new PortalSettings(portal, sso, database, security, telemetry, artifacts, storage)
+        {
+            KeyProtection = keyProtection,
+            KnownProxies = proxies,
+            KnownNetworks = networks,
+        };
     }
 }

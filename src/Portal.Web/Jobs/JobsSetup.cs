@@ -2,6 +2,7 @@ using Hangfire;
 using Hangfire.Dashboard;
 using Portal.Core.Access;
 using Portal.Core.Artifacts;
+using Portal.Core.Security;
 using Portal.Core.Teams;
 using Portal.Infrastructure.Jobs;
 using Portal.Web.Auth;
@@ -27,6 +28,7 @@ public static class JobsSetup
         services.AddTransient<RecordExpiredApiTokensJob>();
         services.AddTransient<VerifyBlobIntegrityJob>();
         services.AddTransient<CleanUpStorageJob>();
+        services.AddTransient<TrimSecurityEventsJob>();
     }
 
     /// <summary>Recurring schedules are registered at every start; durable intent stays in the portal's tables.</summary>
@@ -37,6 +39,7 @@ public static class JobsSetup
         recurring.AddOrUpdate<VerifyBlobIntegrityJob>(VerifyBlobIntegrityJob.Id, j => j.RunAsync(500, CancellationToken.None), "17 * * * *");
         recurring.AddOrUpdate<Portal.Core.Lifecycle.ExpireTransitionRequestsJob>(Portal.Core.Lifecycle.ExpireTransitionRequestsJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
         recurring.AddOrUpdate<CleanUpStorageJob>(CleanUpStorageJob.Id, j => j.RunAsync(CancellationToken.None), "47 * * * *");
+        recurring.AddOrUpdate<TrimSecurityEventsJob>(TrimSecurityEventsJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
 using Portal.Infrastructure.Data;
@@ -10,33 +9,11 @@ namespace Portal.IntegrationTests.Hosting;
 public sealed class RealPortPortal() : PortalApp(DatabaseProvider.Sqlite, realPort: true);
 
 /// <summary>The whole authorization-code + PKCE flow over real HTTP against the embedded identity provider.</summary>
-public sealed partial class OidcSignInTests(RealPortPortal app) : IClassFixture<RealPortPortal>
+public sealed class OidcSignInTests(RealPortPortal app) : IClassFixture<RealPortPortal>
 {
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
+    private HttpClient Browser() => OidcBrowser.Create(app);
 
-    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
-    private static partial Regex ReturnUrlField();
-
-    private HttpClient Browser() => new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true })
-    {
-        BaseAddress = new Uri(app.RootUrl),
-    };
-
-    /// <summary>Opens a page, lands on the provider's sign-in page, picks the demo user, returns to the page.</summary>
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string path, string subject)
-    {
-        var login = await browser.GetAsync(path);
-        var html = await login.Content.ReadAsStringAsync();
-        Assert.Contains("/dev-idp/login", login.RequestMessage!.RequestUri!.AbsolutePath);
-        var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(html).Groups[1].Value),
-            ["returnUrl"] = WebUtility.HtmlDecode(ReturnUrlField().Match(html).Groups[1].Value),
-            ["subject"] = subject,
-        });
-        return await browser.PostAsync("/dev-idp/login", form);
-    }
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient browser, string path, string subject) => OidcBrowser.SignInAsync(browser, path, subject);
 
     [Fact]
     public async Task Contributor_signs_in_through_the_code_flow_and_sees_the_workspace()
