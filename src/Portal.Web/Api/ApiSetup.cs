@@ -74,6 +74,7 @@ public static class ApiSetup
             .WithMetadata(new RequestSizeLimitMetadata(null));
         api.MapTeamEndpoints();
         api.MapRegistryEndpoints(uploads);
+        api.MapPolicyEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o

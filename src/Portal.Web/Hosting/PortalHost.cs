@@ -64,6 +64,7 @@ public static class PortalHost
         services.AddScoped<ModelCardService>();
         services.AddScoped<PromptTemplateService>();
         services.AddSingleton<PolicyEvaluator>();
+        services.AddScoped<PolicyService>();
         services.AddSingleton<IPromptRenderer, HandlebarsPromptRenderer>();
         services.AddSingleton<ITextDiffer, DiffPlexTextDiffer>();
         services.AddSingleton<IDvcFileReader, YamlDvcFileReader>();

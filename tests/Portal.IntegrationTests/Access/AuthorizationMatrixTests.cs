@@ -54,6 +54,16 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["DiffPrompt"] = TeamReaders,
         ["DownloadArtifact"] = TeamReaders,
         ["UploadArtifact"] = Contributors,
+        ["ListTeamPolicies"] = TeamReaders,
+        ["GetTeamPolicy"] = TeamReaders,
+        ["SaveTeamPolicy"] = TeamAdmins,
+        ["DiffTeamPolicy"] = TeamReaders,
+        // Global policies are read and edited by people with global roles; no token holds one.
+        ["ListGlobalPolicies"] = [],
+        ["GetGlobalPolicy"] = [],
+        ["SaveGlobalPolicy"] = [],
+        ["DiffGlobalPolicy"] = [],
+        ["DryRunPolicy"] = TeamReaders,
     };
 
     private static readonly Dictionary<string, string> RouteValues = new()
@@ -64,6 +74,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         // Sharing with one's own team is refused after the gate: the matrix never changes who sees what.
         ["otherTeam"] = "marketing",
         ["path"] = "model/churn.onnx",
+        ["name"] = "matrix-policy",
     };
 
     [Fact]
