@@ -27,8 +27,8 @@ public sealed class PolicyEvaluator : IPolicyEvaluator
         return Evaluate(policies.Select(LoadedPolicy.From), facts with { Approvals = approvals }, target);
     }
 
-    /// <summary>The newest revision of each global policy and of each policy of the team.</summary>
-    internal static IQueryable<PolicyRevision> LatestRevisions(PortalDbContext db, Guid teamId) =>
+    /// <summary>The newest revision of each global policy and of each policy of the team (none for a null team).</summary>
+    internal static IQueryable<PolicyRevision> LatestRevisions(PortalDbContext db, Guid? teamId) =>
         db.PolicyRevisions.AsNoTracking()
             .Where(p => p.TeamId == null || p.TeamId == teamId)
             .Where(p => p.Number == db.PolicyRevisions.Where(q => q.ScopeId == p.ScopeId && q.Name == p.Name).Max(q => q.Number));
@@ -53,6 +53,28 @@ public sealed class PolicyEvaluator : IPolicyEvaluator
             approvalRules.AddRange(document.Rules.OfType<ApprovalRule>());
         }
         return new PolicyEvaluation(results, Outstanding(approvalRules, facts));
+    }
+
+    /// <summary>
+    /// One revision judged on its own, whatever it selects: a first row says whether its applies-to would
+    /// select this version for the target. No approvals are counted, since a dry run has no request.
+    /// </summary>
+    public static PolicyEvaluation DryRun(LoadedPolicy policy, VersionFacts facts, string target)
+    {
+        if (!policy.Document.IsSuccess)
+            return Evaluate([policy], facts, target);
+        var document = policy.Document.Value;
+        var selected = document.AppliesTo.Matches(facts.Kind, facts.Tags, target);
+        var selection = new RuleResult(policy.Name, policy.Revision, policy.IsGlobal, "applies-to", "applies-to",
+            selected ? RuleOutcome.Pass : RuleOutcome.NotApplicable,
+            selected ? $"The policy governs this version for {target}." : $"The policy does not select this version for {target}; its rules are shown as if it did.",
+            new Dictionary<string, string>
+            {
+                ["kinds"] = string.Join(", ", document.AppliesTo.Kinds),
+                ["tags"] = string.Join(", ", document.AppliesTo.Tags),
+                ["targets"] = string.Join(", ", document.AppliesTo.Targets),
+            });
+        return new PolicyEvaluation([selection, .. Judge(policy, document.Rules, facts)], Outstanding(document.Rules.OfType<ApprovalRule>(), facts));
     }
 
     public static IEnumerable<RuleResult> Judge(LoadedPolicy policy, IEnumerable<PolicyRule> rules, VersionFacts facts) =>

@@ -80,6 +80,7 @@ public static class ApiSetup
         api.MapRegistryEndpoints(uploads);
         api.MapLifecycleEndpoints();
         api.MapSecurityEventEndpoints();
+        api.MapPolicyEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o

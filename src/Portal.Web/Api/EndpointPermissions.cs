@@ -59,6 +59,17 @@ public static class EndpointPermissions
         ["ResolveAlias"] = PortalAction.ReadAsset,
         ["MoveAlias"] = PortalAction.RequestTransitions,
         ["ProtectAlias"] = PortalAction.ProtectAliases,
+        ["ListTeamPolicies"] = PortalAction.ViewTeam,
+        ["GetTeamPolicy"] = PortalAction.ViewTeam,
+        ["SaveTeamPolicy"] = PortalAction.ManageTeamPolicies,
+        ["DiffTeamPolicy"] = PortalAction.ViewTeam,
+        // Auditors and PlatformAdmins read global policies here; team members see them in their team's list.
+        ["ListGlobalPolicies"] = PortalAction.ViewAllTeams,
+        ["GetGlobalPolicy"] = PortalAction.ViewAllTeams,
+        ["SaveGlobalPolicy"] = PortalAction.ManageGlobalPolicies,
+        ["DiffGlobalPolicy"] = PortalAction.ViewAllTeams,
+        // The service asks again for the team of a team policy.
+        ["DryRunPolicy"] = PortalAction.ReadAsset,
     };
 
     /// <summary>Puts each endpoint of the group behind the policy of its action.</summary>

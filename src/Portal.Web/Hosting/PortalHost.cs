@@ -76,6 +76,7 @@ public static class PortalHost
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());
         services.AddSingleton(new SecurityEventLimits(settings.Security.Events.PerActorPerMinute, settings.Security.Events.MaxStored));
         services.AddScoped<SecurityEventLog>();
+        services.AddScoped<PolicyService>();
         services.AddSingleton<IPromptRenderer, HandlebarsPromptRenderer>();
         services.AddSingleton<ITextDiffer, DiffPlexTextDiffer>();
         services.AddSingleton<IDvcFileReader, YamlDvcFileReader>();

@@ -71,6 +71,16 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["ResolveAlias"] = TeamReaders,
         ["MoveAlias"] = Contributors,
         ["ProtectAlias"] = TeamAdmins,
+        ["ListTeamPolicies"] = TeamReaders,
+        ["GetTeamPolicy"] = TeamReaders,
+        ["SaveTeamPolicy"] = TeamAdmins,
+        ["DiffTeamPolicy"] = TeamReaders,
+        // Global policies are read and edited by people with global roles; no token holds one.
+        ["ListGlobalPolicies"] = [],
+        ["GetGlobalPolicy"] = [],
+        ["SaveGlobalPolicy"] = [],
+        ["DiffGlobalPolicy"] = [],
+        ["DryRunPolicy"] = TeamReaders,
     };
 
     private static readonly Dictionary<string, string> RouteValues = new()
@@ -82,6 +92,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["otherTeam"] = "marketing",
         ["path"] = "model/churn.onnx",
         ["alias"] = "champion",
+        ["name"] = "matrix-policy",
     };
 
     [Fact]

@@ -24,6 +24,8 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
     private static readonly MatrixRole[] PlatformAdmins = [PlatformAdmin];
     private static readonly MatrixRole[] Deciders = [Approver, TeamAdmin, ApproverToken, TeamAdminToken];
     private static readonly MatrixRole[] Nobody = [];
+    /// <summary>A team's policies are its TeamAdmins' alone: PlatformAdmins edit global policies, not a team's.</summary>
+    private static readonly MatrixRole[] PolicyEditors = [TeamAdmin, TeamAdminToken];
     /// <summary>Lists that everyone may ask for; the answer holds only what the caller may see.</summary>
     private static readonly MatrixRole[] Filtered = Enum.GetValues<MatrixRole>();
 
@@ -48,6 +50,15 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["MetricService.ListAsync"] = Readers,
         ["ModelCardService.GetAsync"] = Readers,
         ["ModelCardService.SaveAsync"] = Contributors,
+        ["PolicyService.ListAsync"] = Readers,
+        ["PolicyService.ListGlobalAsync"] = GlobalReaders,
+        ["PolicyService.GetAsync"] = Readers,
+        ["PolicyService.GetGlobalAsync"] = GlobalReaders,
+        ["PolicyService.SaveAsync"] = PolicyEditors,
+        ["PolicyService.SaveGlobalAsync"] = PlatformAdmins,
+        ["PolicyService.DiffAsync"] = Readers,
+        ["PolicyService.DiffGlobalAsync"] = GlobalReaders,
+        ["PolicyService.DryRunAsync"] = Readers,
         ["PromptTemplateService.GetAsync"] = Readers,
         ["PromptTemplateService.PreviewAsync"] = Readers,
         ["PromptTemplateService.DiffAsync"] = Readers,
