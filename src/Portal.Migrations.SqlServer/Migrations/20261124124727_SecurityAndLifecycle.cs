@@ -6,11 +6,40 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Portal.Migrations.SqlServer.Migrations
 {
     /// <inheritdoc />
-    public partial class GovernedLifecycle : Migration
+    public partial class SecurityAndLifecycle : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropPrimaryKey(
+                name: "PK_idempotency_records",
+                table: "idempotency_records");
+
+            migrationBuilder.AddColumn<long>(
+                name: "StorageQuotaBytes",
+                table: "teams",
+                type: "bigint",
+                nullable: true);
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "TeamId",
+                table: "idempotency_records",
+                type: "uniqueidentifier",
+                nullable: false,
+                defaultValue: new Guid("00000000-0000-0000-0000-000000000000"));
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "CorruptSince",
+                table: "blobs",
+                type: "datetimeoffset",
+                nullable: true);
+
+            migrationBuilder.AddColumn<DateTimeOffset>(
+                name: "UnreferencedSince",
+                table: "blobs",
+                type: "datetimeoffset",
+                nullable: true);
+
             migrationBuilder.AddColumn<Guid>(
                 name: "RollbackVersionId",
                 table: "assets",
@@ -43,6 +72,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                 type: "bit",
                 nullable: false,
                 defaultValue: false);
+
+            migrationBuilder.AddPrimaryKey(
+                name: "PK_idempotency_records",
+                table: "idempotency_records",
+                columns: new[] { "CallerId", "TeamId", "Key" });
 
             migrationBuilder.CreateTable(
                 name: "asset_aliases",
@@ -96,6 +130,27 @@ namespace Portal.Migrations.SqlServer.Migrations
                         principalTable: "teams",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "security_events",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    OccurredAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    ActorKind = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    ActorId = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ActorName = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    ClientAddress = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    Action = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
+                    Resource = table.Column<string>(type: "nvarchar(300)", maxLength: 300, nullable: false),
+                    Reason = table.Column<string>(type: "nvarchar(500)", maxLength: 500, nullable: false),
+                    CorrelationId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_security_events", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -234,6 +289,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                 column: "TeamId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_security_events_ActorId_ClientAddress_OccurredAt",
+                table: "security_events",
+                columns: new[] { "ActorId", "ClientAddress", "OccurredAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_stage_changes_AssetId_Id",
                 table: "stage_changes",
                 columns: new[] { "AssetId", "Id" });
@@ -280,6 +340,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                 name: "policy_revisions");
 
             migrationBuilder.DropTable(
+                name: "security_events");
+
+            migrationBuilder.DropTable(
                 name: "stage_changes");
 
             migrationBuilder.DropTable(
@@ -288,6 +351,10 @@ namespace Portal.Migrations.SqlServer.Migrations
             migrationBuilder.DropTable(
                 name: "transition_requests");
 
+            migrationBuilder.DropPrimaryKey(
+                name: "PK_idempotency_records",
+                table: "idempotency_records");
+
             migrationBuilder.DropIndex(
                 name: "IX_asset_versions_AssetId_Stage",
                 table: "asset_versions");
@@ -295,6 +362,22 @@ namespace Portal.Migrations.SqlServer.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_asset_versions_ProductionSlot",
                 table: "asset_versions");
+
+            migrationBuilder.DropColumn(
+                name: "StorageQuotaBytes",
+                table: "teams");
+
+            migrationBuilder.DropColumn(
+                name: "TeamId",
+                table: "idempotency_records");
+
+            migrationBuilder.DropColumn(
+                name: "CorruptSince",
+                table: "blobs");
+
+            migrationBuilder.DropColumn(
+                name: "UnreferencedSince",
+                table: "blobs");
 
             migrationBuilder.DropColumn(
                 name: "RollbackVersionId",
@@ -315,6 +398,11 @@ namespace Portal.Migrations.SqlServer.Migrations
             migrationBuilder.DropColumn(
                 name: "MayRecordEvidence",
                 table: "api_tokens");
+
+            migrationBuilder.AddPrimaryKey(
+                name: "PK_idempotency_records",
+                table: "idempotency_records",
+                columns: new[] { "CallerId", "Key" });
         }
     }
 }
