@@ -51,6 +51,8 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         // Test classes sign in dozens of times a minute from one address; the limit itself is tested with its own setting.
         builder.UseSetting("Security:RateLimits:SignInPerMinute", "100000");
+        // Probing tests send thousands of requests with one token; the limiter has tests of its own with small budgets.
+        builder.UseSetting("Security:RateLimits:ApiPerMinute", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             builder.UseSetting(key, value);
     }

@@ -72,6 +72,9 @@ public static class AccessGate
         return AccessDecision.Forbidden;
     }
 
+    /// <summary>Platform actions: only global roles pass, whatever the caller's team roles.</summary>
+    public static bool NeedsGlobalRole(PortalAction action) => !Rules[action].IsTeamRule;
+
     public static bool Allows(this CallerAccess caller, PortalAction action, AccessTarget target) =>
         Decide(caller, action, target) == AccessDecision.Allowed;
 

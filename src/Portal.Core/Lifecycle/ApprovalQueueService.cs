@@ -27,10 +27,12 @@ public sealed record TransitionReview(TransitionView Request, string? Production
 /// <summary>The approvers' queues: across all the caller's teams, the pending requests their role may decide, oldest first.</summary>
 public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFactory)
 {
-    public async Task<Page<QueueItem>> ListAsync(CallerAccess caller, QueueFilter filter, CancellationToken ct = default)
+    public async Task<Result<Page<QueueItem>>> ListAsync(CallerAccess caller, QueueFilter filter, CancellationToken ct = default)
     {
+        if (Problems(filter) is { } invalid)
+            return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var limit = Math.Clamp(filter.Limit, 1, 100);
+        var limit = filter.Limit;
         var query = Decidable(db, caller);
         if (!string.IsNullOrWhiteSpace(filter.Team))
             query = query.Where(x => x.Team == filter.Team);
@@ -40,13 +42,34 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
             query = query.Where(x => x.Request.Target == filter.Target);
         if (!string.IsNullOrWhiteSpace(filter.Asset))
             query = query.Where(x => x.Asset.Contains(filter.Asset.Trim()));
-        if (long.TryParse(filter.Cursor, out var after))
+        if (filter.Cursor is { } cursor)
+        {
+            var after = long.Parse(cursor, System.Globalization.CultureInfo.InvariantCulture);
             query = query.Where(x => x.Request.Id > after);
+        }
         var rows = await query.OrderBy(x => x.Request.Id).Take(limit + 1)
             .Select(x => new QueueItem(x.Request.Id, x.Team, x.Asset, x.Kind, x.Version, x.Request.Target, x.Request.RequestedBy, x.Request.CreatedAt, x.Request.IsRollbackReview))
             .ToListAsync(ct);
         var items = rows.Take(limit).ToList();
         return new Page<QueueItem>(items, rows.Count > limit ? items[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture) : null);
+    }
+
+    private static Error? Problems(QueueFilter filter)
+    {
+        var fields = new Dictionary<string, string[]>();
+        if (Paging.LimitProblem(filter.Limit) is { } limit)
+            fields["limit"] = [limit];
+        if (filter.Kind is { } kind && !Enum.IsDefined(kind))
+            fields["kind"] = ["Model, Dataset or PromptTemplate."];
+        if (filter.Cursor is { } cursor && !(long.TryParse(cursor, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) && id > 0))
+            fields["cursor"] = [Paging.CursorMessage];
+        if (Names.Problem(filter.Team, 64) is { } team)
+            fields["team"] = [team];
+        if (Names.Problem(filter.Target, 80) is { } target)
+            fields["target"] = [target];
+        if (Names.Problem(filter.Asset, 200) is { } asset)
+            fields["asset"] = [asset];
+        return fields.Count == 0 ? null : Paging.Invalid(fields);
     }
 
     /// <summary>How many requests wait for the caller: the badge in the navigation and the home page.</summary>

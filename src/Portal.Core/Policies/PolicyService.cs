@@ -102,6 +102,8 @@ public sealed class PolicyService(IDbContextFactory<PortalDbContext> dbFactory, 
 
     private async Task<Result<PolicyDetail>> GetInAsync(CallerAccess caller, string? team, string name, int? number, CancellationToken ct)
     {
+        if (number is < 1)
+            return Paging.Invalid(new Dictionary<string, string[]> { ["revision"] = ["Revisions are numbered from 1."] });
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var scope = await ScopeAsync(db, caller, team, team is null ? PortalAction.ViewAllTeams : PortalAction.ViewTeam, ct);
         return scope.IsSuccess ? await DetailAsync(db, scope.Value, team, name, number, ct) : scope.Error!;

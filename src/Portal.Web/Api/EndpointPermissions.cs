@@ -53,6 +53,8 @@ public static class EndpointPermissions
         ["RejectTransition"] = null,
         ["CancelTransition"] = null,
         ["ListApprovals"] = null,
+        // Global roles only: no team token holds one, so today only the admin page reads them.
+        ["ListSecurityEvents"] = PortalAction.ViewSecurityEvents,
         ["GetAssetStages"] = PortalAction.ReadAsset,
         ["RollBack"] = PortalAction.RollBack,
         ["ListAliases"] = PortalAction.ReadAsset,

@@ -19,7 +19,6 @@ public static class LifecycleEndpoints
 {
     private const string AssetPath = "/teams/{team}/assets/{asset}";
     private const string VersionPath = AssetPath + "/versions/{version}";
-    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
 
     public static void MapLifecycleEndpoints(this RouteGroupBuilder api)
     {
@@ -75,8 +74,10 @@ public static class LifecycleEndpoints
 
     private static async Task<IResult> GetAsync(long id, int? wait, HttpContext ctx, CallerResolver resolver, TransitionService transitions)
     {
+        if (wait is < 0 or > 30)
+            return Paging.Invalid(new Dictionary<string, string[]> { ["wait"] = ["Seconds to wait for a decision, 0 to 30."] }).ToResult();
         var caller = await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
-        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, (int)MaxWait.TotalSeconds));
+        var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(wait ?? 0);
         while (true)
         {
             var result = await transitions.GetAsync(caller, id, ctx.RequestAborted);
@@ -97,7 +98,8 @@ public static class LifecycleEndpoints
         HttpContext ctx, CallerResolver resolver, ApprovalQueueService queue)
     {
         var caller = await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
-        return Results.Ok(await queue.ListAsync(caller, new QueueFilter(team, kind, target, asset, cursor, limit ?? 25), ctx.RequestAborted));
+        var page = await queue.ListAsync(caller, new QueueFilter(team, kind, target, asset, cursor, limit ?? 25), ctx.RequestAborted);
+        return page.IsSuccess ? Results.Ok(page.Value) : page.Error!.ToResult();
     }
 
     private static async Task<IResult> ResolveAliasAsync(string team, string asset, string alias, HttpContext ctx, CallerResolver resolver, AliasService aliases)

@@ -18,6 +18,7 @@ public static class DemoUsers
         new("u-felix", "Felix Braun", "felix@example.com", "Finance · Viewer", ["finance-viewers"]),
         new("u-grace", "Grace Kim", "grace@example.com", "Finance · Approver", ["finance-approvers"]),
         new("u-henrik", "Henrik Sørensen", "henrik@example.com", "Finance · TeamAdmin", ["finance-admins"]),
+        new("u-rui", "Rui Costa", "rui@example.com", "Risk · Approver (second sign-off on credit models)", ["risk-approvers"]),
         new("u-sam", "Sam Patel", "sam@example.com", "Marketing · Viewer, Finance · Contributor", ["marketing-viewers", "finance-contributors"]),
         new("u-aude", "Aude Laurent", "aude@example.com", "Auditor (all teams, read-only)", ["portal-auditors"]),
         new("u-pat", "Pat Nakamura", "pat@example.com", "Platform admin", ["portal-admins"]),

@@ -13,6 +13,7 @@ public static class DemoData
     [
         ("marketing", "Marketing", "Customer analytics: churn, propensity and campaign-copy models."),
         ("finance", "Finance", "Forecasting, fraud and credit-risk models under model-risk governance."),
+        ("risk", "Model Risk", "Independent validation: signs off credit models before they reach Production."),
     ];
 
     public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
@@ -33,5 +34,6 @@ public static class DemoData
         }
         await db.SaveChangesAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoRegistry>(scope.ServiceProvider).SeedAsync(ct);
+        await ActivatorUtilities.CreateInstance<DemoLifecycle>(scope.ServiceProvider).SeedAsync(ct);
     }
 }

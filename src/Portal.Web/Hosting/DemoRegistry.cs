@@ -31,7 +31,7 @@ internal sealed class DemoRegistry(AssetService assets, VersionService versions,
         await Version("marketing", "customer-churn-data", "1.0.0", "January snapshot", [], ("customers.csv", ChurnCsv(200, 1)), [], ct);
         await Version("marketing", "customer-churn-data", "1.1.0", "Adds February; deduplicated accounts", [], ("customers.csv", ChurnCsv(260, 2)), [], ct);
 
-        await Asset("marketing", "churn-classifier", AssetKind.Model, "Gradient-boosted classifier ranking customers by churn risk.", ["tabular", "churn", "xgboost"], ct);
+        await Asset("marketing", "churn-classifier", AssetKind.Model, "Gradient-boosted classifier ranking customers by churn risk.", ["tabular", "churn", "xgboost", "customer-facing"], ct);
         await Version("marketing", "churn-classifier", "1.0.0", "Baseline", [new(LineageKind.TrainedOn, "marketing", "customer-churn-data", "1.0.0")],
             ("model/churn.onnx", Bytes("churn-1.0.0", 48_000)), Metrics(0.861, 0.902), ct, new() { ["max_depth"] = "5", ["n_estimators"] = "200", ["learning_rate"] = "0.1" });
         await Version("marketing", "churn-classifier", "1.1.0", "Retrained on February data", [new(LineageKind.TrainedOn, "marketing", "customer-churn-data", "1.1.0")],

@@ -14,8 +14,8 @@ public abstract class MigrationTests(PortalApp app)
 
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
-        Assert.Equal(["finance", "marketing"], await db.Teams.OrderBy(t => t.Slug).Select(t => t.Slug).ToListAsync());
-        Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.Action == "team.created"));
+        Assert.Equal(["finance", "marketing", "risk"], await db.Teams.OrderBy(t => t.Slug).Select(t => t.Slug).ToListAsync());
+        Assert.Equal(3, await db.AuditEvents.CountAsync(e => e.Action == "team.created"));
     }
 
     [Fact]

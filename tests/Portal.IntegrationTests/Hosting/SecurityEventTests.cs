@@ -50,7 +50,7 @@ public abstract class SecurityEventTests(PortalApp app)
         var response = await client.GetAsync("/api/v1/security-events");
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal("security-events.forbidden", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        Assert.Equal("platform.forbidden", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
         await using var db = await Db.CreateDbContextAsync();
         Assert.False(await db.SecurityEvents.AnyAsync(e => e.ActorName == me.GetProperty("name").GetString()));
     }
@@ -129,7 +129,7 @@ public abstract class SecurityEventTests(PortalApp app)
 
         Assert.Equal(["/api/v1/page/2", "/api/v1/page/1"], first.Value.Items.Select(e => e.Resource));
         Assert.Equal("/api/v1/page/0", Assert.Single(second.Value.Items).Resource);
-        Assert.Equal("security-events.forbidden", refused.Error?.Code);
+        Assert.Equal("platform.forbidden", refused.Error?.Code);
         Assert.Equal("request.invalid", badCursor.Error?.Code);
     }
 }

@@ -185,8 +185,8 @@ public sealed class GateBypassTests(SqlitePortal app) : IClassFixture<SqlitePort
         Assert.Equal(Stage.Production, await s.StageOfAsync("1.0.0"));
         Assert.Equal(Stage.Archived, await s.StageOfAsync("1.1.0"));
         var reviewer = await s.PersonAsync("marketing-approvers");
-        var queue = await app.InScopeAsync<ApprovalQueueService, Portal.Core.Assets.Page<QueueItem>>(x => x.ListAsync(reviewer, new QueueFilter(Asset: s.Asset)));
-        Assert.Contains(queue.Items, i => i.Id == review.Value.Id && i.IsRollbackReview);
+        var queue = await app.InScopeAsync<ApprovalQueueService, Result<Portal.Core.Assets.Page<QueueItem>>>(x => x.ListAsync(reviewer, new QueueFilter(Asset: s.Asset)));
+        Assert.Contains(queue.Value.Items, i => i.Id == review.Value.Id && i.IsRollbackReview);
         Assert.Equal(1, await CountRollbacksAsync(s.Asset));
     }
 

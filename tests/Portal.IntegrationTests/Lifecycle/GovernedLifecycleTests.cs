@@ -43,7 +43,7 @@ public abstract class GovernedLifecycleTests(PortalApp app)
         var requests = await app.InScopeAsync<TransitionService, Result<IReadOnlyList<TransitionView>>>(x => x.ListForVersionAsync(maya, "marketing", s.Asset, "1.1.0"));
         var production = requests.Value.Single(r => r.Target == "Production");
         Assert.Equal("Checked 1.1.0 on the holdout", production.Decisions.Single().Comment);
-        Assert.Contains(production.LatestEvaluation, r => r.Kind == "metric" && r.Outcome == Portal.Core.Policies.RuleOutcome.Pass && r.Values["baseline"] == "0.8");
+        Assert.Contains(production.LatestEvaluation, r => r.Kind == "metric" && r.Outcome == Portal.Core.Policies.RuleOutcome.Pass && r.Values.TryGetValue("baseline", out var baseline) && baseline == "0.8");
     }
 
     [Fact]
