@@ -14,7 +14,7 @@ public sealed record ArtifactView(Guid Id, string Path, long Size, string Sha256
 public sealed record LineageView(LineageKind Kind, string Team, string Asset, AssetKind AssetKind, string Version, VersionStatus Status);
 
 public sealed record VersionSummary(Guid Id, string Version, VersionStatus Status, string Description, IReadOnlyList<string> Tags,
-    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt, int ArtifactCount);
+    DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? FinalizedAt, int ArtifactCount, Lifecycle.Stage Stage);
 
 public sealed record VersionDetail(Guid Id, string Team, string Asset, AssetKind AssetKind, string Version, VersionStatus Status, string Description,
     IReadOnlyList<string> Tags, IReadOnlyDictionary<string, string> Parameters, string? GitRepository, string? GitCommit, string? ContainerImageDigest,
@@ -44,7 +44,7 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
             .OrderByDescending(v => v.Major).ThenByDescending(v => v.Minor).ThenByDescending(v => v.Patch).ThenByDescending(v => v.CreatedAt)
             .Take(500)
             .Select(v => new VersionSummary(v.Id, v.Version, v.Status, v.Description, v.Tags, v.CreatedAt, v.CreatedBy, v.FinalizedAt,
-                db.Artifacts.Count(a => a.VersionId == v.Id)))
+                db.Artifacts.Count(a => a.VersionId == v.Id), v.Stage))
             .ToListAsync(ct);
         return Result<IReadOnlyList<VersionSummary>>.From(rows);
     }

@@ -1,0 +1,60 @@
+using Microsoft.Playwright;
+using Portal.E2ETests.Pages;
+
+namespace Portal.E2ETests;
+
+/// <summary>The governed lifecycle in the browser, on the demo data: an approver works the queue, the contributor sees the result, a rollback.</summary>
+public sealed class LifecycleTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Approver_works_the_queue_contributor_sees_the_decision_and_production_is_rolled_back()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await new DevSignInPage(page).OpenAsAsync("/", "Amara Obi");
+            await Assertions.Expect(page.GetByTestId("approvals-badge")).ToHaveTextAsync("1");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Approvals" }).First.ClickAsync();
+            await page.WaitForURLAsync("**/approvals");
+            await Assertions.Expect(page.GetByTestId("approvals-table")).ToContainTextAsync("churn-classifier");
+            await shell.ScreenshotAsync("approvals-queue");
+
+            await page.GetByTestId("approvals-table").GetByRole(AriaRole.Link).First.ClickAsync();
+            await Assertions.Expect(shell.Heading).ToContainTextAsync("Request");
+            await Assertions.Expect(page.GetByTestId("rule-results").First).ToContainTextAsync("accuracy at-least baseline + 0.01");
+            await Assertions.Expect(page.GetByTestId("metric-comparison")).ToContainTextAsync("0.884");
+            await shell.ScreenshotAsync("review-screen");
+            var decision = page.GetByTestId("decision-panel");
+            await decision.GetByLabel("Comment").FillAsync("February retrain checked on the holdout; EU and US within a point.");
+            await decision.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("transition-state").First).ToHaveTextAsync("Applied");
+            await Assertions.Expect(page.GetByTestId("approvals-badge")).ToHaveCountAsync(0);
+            await shell.ScreenshotAsync("review-approved");
+            await shell.SignOutAsync();
+
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/churn-classifier/versions/1.1.0", "Maya Contreras");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Lifecycle" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("stage-chip").First).ToHaveTextAsync("Production");
+            await Assertions.Expect(page.GetByText("February retrain checked on the holdout", new() { Exact = false })).ToBeVisibleAsync();
+            await shell.ScreenshotAsync("version-lifecycle");
+            await shell.SignOutAsync();
+
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/churn-classifier", "Amara Obi");
+            await Assertions.Expect(page.GetByTestId("production-version")).ToHaveTextAsync("1.1.0");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Roll back to 1.0.0" }).ClickAsync();
+            var dialog = page.GetByRole(AriaRole.Dialog);
+            await Assertions.Expect(dialog.GetByTestId("lineage")).ToContainTextAsync("customer-churn-data");
+            await dialog.GetByLabel("Reason").FillAsync("1.1.0 under-scores EU customers in production monitoring.");
+            await shell.ScreenshotAsync("rollback-dialog");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("production-version")).ToHaveTextAsync("1.0.0");
+            await shell.ScreenshotAsync("asset-after-rollback");
+        }
+        catch
+        {
+            await shell.ScreenshotAsync("lifecycle-failure");
+            throw;
+        }
+    }
+}
