@@ -56,16 +56,13 @@ public static class LifecycleEndpoints
             Respond(ctx, r, c => s.SetProtectedAsync(c, team, asset, alias, body.Protected, ctx.RequestAborted))).WithName("ProtectAlias");
     }
 
-    private static async Task<IResult> Respond<T>(HttpContext ctx, CallerResolver resolver, Func<Portal.Core.Teams.CallerAccess, Task<Result<T>>> call)
-    {
-        var result = await call(await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted));
-        return result.IsSuccess ? Results.Ok(result.Value) : result.Error!.ToResult();
-    }
+    private static async Task<IResult> Respond<T>(HttpContext ctx, CallerResolver resolver, Func<Portal.Core.Teams.CallerAccess, Task<Result<T>>> call) =>
+        ApiRequest.Answer(await call(await ApiRequest.CallerAsync(ctx, resolver)));
 
     private static async Task<IResult> RequestAsync(string team, string asset, string version, TransitionRequestBody body, HttpContext ctx, CallerResolver resolver,
         TransitionService transitions)
     {
-        var caller = await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
+        var caller = await ApiRequest.CallerAsync(ctx, resolver);
         var result = await transitions.RequestAsync(caller, team, asset, version, body.Target ?? "", body.Justification, ctx.RequestAborted);
         if (!result.IsSuccess)
             return result.Error!.ToResult();
@@ -76,7 +73,7 @@ public static class LifecycleEndpoints
     {
         if (wait is < 0 or > 30)
             return Paging.Invalid(new Dictionary<string, string[]> { ["wait"] = ["Seconds to wait for a decision, 0 to 30."] }).ToResult();
-        var caller = await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
+        var caller = await ApiRequest.CallerAsync(ctx, resolver);
         var deadline = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(wait ?? 0);
         while (true)
         {
@@ -97,14 +94,13 @@ public static class LifecycleEndpoints
     private static async Task<IResult> ListApprovalsAsync(string? team, AssetKind? kind, string? target, string? asset, string? cursor, int? limit,
         HttpContext ctx, CallerResolver resolver, ApprovalQueueService queue)
     {
-        var caller = await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
-        var page = await queue.ListAsync(caller, new QueueFilter(team, kind, target, asset, cursor, limit ?? 25), ctx.RequestAborted);
-        return page.IsSuccess ? Results.Ok(page.Value) : page.Error!.ToResult();
+        var caller = await ApiRequest.CallerAsync(ctx, resolver);
+        return ApiRequest.Answer(await queue.ListAsync(caller, new QueueFilter(team, kind, target, asset, cursor, limit ?? 25), ctx.RequestAborted));
     }
 
     private static async Task<IResult> ResolveAliasAsync(string team, string asset, string alias, HttpContext ctx, CallerResolver resolver, AliasService aliases)
     {
-        var caller = await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
+        var caller = await ApiRequest.CallerAsync(ctx, resolver);
         var result = await aliases.ResolveAsync(caller, team, asset, alias, ctx.RequestAborted);
         if (!result.IsSuccess)
             return result.Error!.ToResult();
