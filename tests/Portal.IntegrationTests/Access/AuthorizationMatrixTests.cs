@@ -117,6 +117,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
             [ApproverToken] = await app.ApiClientAsync("marketing", TeamRole.Approver),
             [TeamAdminToken] = await app.ApiClientAsync("marketing", TeamRole.TeamAdmin),
             [OtherTeamAdminToken] = await app.ApiClientAsync("finance", TeamRole.TeamAdmin),
+            [DisabledIssuerToken] = await DisabledIssuersClientAsync(),
         };
         var routeValues = new Dictionary<string, string>(RouteValues) { ["id"] = (await DemoRequestIdAsync(app)).ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var mismatches = new List<string>();
@@ -134,6 +135,20 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
             }
         }
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    /// <summary>A TeamAdmin's token after the TeamAdmin was disabled: it holds no right any more.</summary>
+    private async Task<HttpClient> DisabledIssuersClientAsync()
+    {
+        var issuer = await app.SignInAsync($"matrix-{Guid.NewGuid():N}", "Matrix issuer", "marketing-admins");
+        var caller = await app.CallerAsync(issuer);
+        var token = await app.InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(caller, "marketing", "matrix-issuer", TeamRole.TeamAdmin, 30));
+        var admin = await app.CallerAsync(await app.SignInAsync($"matrix-{Guid.NewGuid():N}", "Matrix admin", "portal-admins"));
+        var disabled = await app.InScopeAsync<UserAdminService, Result>(s => s.SetDisabledAsync(admin, issuer.UserId, true));
+        Assert.True(disabled.IsSuccess);
+        var client = app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.Value.Secret);
+        return client;
     }
 
     private sealed record ApiEndpoint(string Name, string Method, string Pattern);
@@ -196,4 +211,5 @@ public enum MatrixRole
     ApproverToken,
     TeamAdminToken,
     OtherTeamAdminToken,
+    DisabledIssuerToken,
 }
