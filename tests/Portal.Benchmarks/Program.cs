@@ -1,18 +1,26 @@
+using System.Globalization;
 using Portal.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Portal.Benchmarks -- transfer [MiB]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- search [sqlite|postgresql] [assets] [versionsPerAsset]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- lifecycle [sqlite|postgresql] [clients] [metricsPerVersion]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- approvals [sqlite|postgresql] [pendingRequests]
 return args.FirstOrDefault() switch
 {
-    "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1024),
+    "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024),
     "search" => await SearchBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
-        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1000,
-        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 100),
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100),
+    "lifecycle" => await LifecycleBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000),
+    "approvals" => await ApprovalQueueBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset]");
+    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests]");
     return 2;
 }

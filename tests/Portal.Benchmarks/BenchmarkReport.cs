@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Portal.Benchmarks;
+
+/// <summary>Latency samples of one repeat, reduced to the figures the README quotes.</summary>
+internal sealed record Latency(int Samples, double MedianMs, double P95Ms, double MaxMs)
+{
+    public static Latency Of(IReadOnlyCollection<double> milliseconds)
+    {
+        var sorted = milliseconds.Order().ToList();
+        // Nearest-rank percentile: with 64 samples the p95 is the 61st, never an interpolated value nobody measured.
+        var rank = (int)Math.Ceiling(sorted.Count * 0.95) - 1;
+        return new Latency(sorted.Count, Round(sorted[sorted.Count / 2]), Round(sorted[rank]), Round(sorted[^1]));
+    }
+
+    public static double Round(double ms) => Math.Round(ms, 2);
+}
+
+/// <summary>One figure over all repeats: the median of the repeats' values and their spread (lowest, highest).</summary>
+internal sealed record Figure(string Name, double MedianP95Ms, double MinP95Ms, double MaxP95Ms, double MedianP50Ms, IReadOnlyList<Latency> Repeats)
+{
+    public static Figure Of(string name, IReadOnlyList<Latency> repeats)
+    {
+        var p95 = repeats.Select(r => r.P95Ms).Order().ToList();
+        var p50 = repeats.Select(r => r.MedianMs).Order().ToList();
+        return new Figure(name, p95[p95.Count / 2], p95[0], p95[^1], p50[p50.Count / 2], repeats);
+    }
+
+    public string Line(Figure? floor) =>
+        $"  {Name}: p95 {MedianP95Ms:0.0} ms (repeats {MinP95Ms:0.0}–{MaxP95Ms:0.0}), median {MedianP50Ms:0.0} ms"
+        + (floor is null ? "" : $", {MedianP95Ms / Math.Max(floor.MedianP95Ms, 0.001):0.0}× the floor's p95");
+}
+
+/// <summary>Where the figures were measured: a number without its machine cannot be compared with the next one.</summary>
+internal sealed record Machine(string Cpu, int Cores, string Os, string Runtime, bool ServerGc, string Disk)
+{
+    public static Machine Describe() => new(
+        Cpu: File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
+            : RuntimeInformation.ProcessArchitecture.ToString(),
+        Cores: Environment.ProcessorCount,
+        Os: RuntimeInformation.OSDescription,
+        Runtime: RuntimeInformation.FrameworkDescription,
+        ServerGc: GCSettings.IsServerGC,
+        Disk: DiskOf(Path.GetTempPath()));
+
+    /// <summary>The device and file system under the temp folder, where the SQLite file and the throwaway PostgreSQL cluster live.</summary>
+    private static string DiskOf(string path)
+    {
+        try
+        {
+            using var findmnt = Process.Start(new ProcessStartInfo("findmnt", $"-n -o SOURCE,FSTYPE,SIZE -T {path}") { RedirectStandardOutput = true })!;
+            var text = findmnt.StandardOutput.ReadToEnd().Trim();
+            findmnt.WaitForExit();
+            return text.Length > 0 ? $"{path}: {text}" : "unknown";
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "unknown (findmnt not available)";
+        }
+    }
+}
+
+internal static class BenchmarkReport
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary>Writes tests/Portal.Benchmarks/results/{name}.json, the file the README's figures come from.</summary>
+    public static async Task<string> WriteAsync(string name, object report)
+    {
+        var folder = Path.Combine(Portal.Testing.PortalApp.RepositoryRoot(), "tests", "Portal.Benchmarks", "results");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, name + ".json");
+        await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, Json) + Environment.NewLine);
+        return file;
+    }
+}

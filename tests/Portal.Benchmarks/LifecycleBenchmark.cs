@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Core.Assets;
+using Portal.Core.Common;
+using Portal.Core.Data;
+using Portal.Core.Lifecycle;
+using Portal.Core.Policies;
+using Portal.Core.Teams;
+using Portal.Core.Versions;
+using Portal.Infrastructure.Data;
+using Portal.Testing;
+
+namespace Portal.Benchmarks;
+
+/// <summary>
+/// Request-and-apply under load: N clients (default 32) at once, each on an asset of its own, take a
+/// fresh version with M metrics (default 1,000) through Staging (applied at once) and Production (one
+/// approval by another person), judged by five rules (two global, three of the team), through the real
+/// TransitionService and DecisionService. The floor is a bare <c>SELECT 1</c> through the same context
+/// factory by the same number of clients, measured in every repeat just before the lifecycle calls.
+/// </summary>
+/// <remarks>
+/// One asset per client: 32 clients racing one asset's Production slot would measure the losers' 409s,
+/// which the race tests cover; here every client's work succeeds and the figure is the cost of the gate.
+/// </remarks>
+internal static class LifecycleBenchmark
+{
+    private const int WarmUpCycles = 1;
+    private const int Repeats = 5;
+    private const int CyclesPerRepeat = 2;
+    private const int FloorCallsPerClient = 10;
+    private const double TargetP95Ms = 50;
+    private const string Team = "marketing";
+
+    private const string TeamPolicy = """
+        policy: bench-gate
+        description: The benchmark's assets beat Production, stay fair across regions and carry their tag.
+        applies-to: { kinds: [Model], tags: [bench], targets: [Production] }
+        rules:
+          - metric: accuracy
+            at-least: baseline + 0.001
+          - fairness: { metric: accuracy, slice-key: region, max-difference: 0.05 }
+          - tags: { required: [bench] }
+        """;
+
+    public static async Task<int> RunAsync(string provider, int clients, int metricsPerVersion)
+    {
+        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
+        var cycles = WarmUpCycles + Repeats * CyclesPerRepeat;
+        await using var app = new PortalApp(kind);
+        await app.InitializeAsync();
+        var dbFactory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
+
+        // The demo data already holds the global policy (accuracy at least 0.7, one Approver): with the team's three rules, five rules judge each move to Production.
+        var admin = await app.CallerAsync(await app.SignInAsync("bench-admin", "Bench Admin", "marketing-admins"));
+        var saved = await app.InScopeAsync<PolicyService, Result<PolicyDetail>>(s => s.SaveAsync(admin, Team, TeamPolicy));
+        if (!saved.IsSuccess)
+            throw new InvalidOperationException(saved.Error!.Message);
+        var contributorUser = await app.SignInAsync("bench-contributor", "Bench Contributor", "marketing-contributors");
+        var contributor = await app.CallerAsync(contributorUser);
+        var approver = await app.CallerAsync(await app.SignInAsync("bench-approver", "Bench Approver", "marketing-approvers"));
+
+        var seedWatch = Stopwatch.StartNew();
+        var assets = await SeedAsync(dbFactory, clients, cycles, metricsPerVersion, contributorUser.UserId.ToString());
+        Console.WriteLine($"{kind}: seeded {clients} assets × {cycles} versions × {metricsPerVersion} metrics in {seedWatch.Elapsed.TotalSeconds:0} s");
+        await using (var stats = await dbFactory.CreateDbContextAsync())
+            await stats.Database.ExecuteSqlRawAsync("ANALYZE");
+
+        var lifecycle = new Lifecycle(app, contributor, approver);
+        var next = new int[clients];
+        await RunCyclesAsync(lifecycle, assets, next, WarmUpCycles, expectedRules: 5);
+        await FloorAsync(dbFactory, clients);
+
+        var floor = new List<Latency>();
+        var staging = new List<Latency>();
+        var request = new List<Latency>();
+        var approve = new List<Latency>();
+        var requestAndApprove = new List<Latency>();
+        for (var repeat = 0; repeat < Repeats; repeat++)
+        {
+            floor.Add(Latency.Of(await FloorAsync(dbFactory, clients)));
+            var samples = await RunCyclesAsync(lifecycle, assets, next, CyclesPerRepeat, expectedRules: 5);
+            staging.Add(Latency.Of(samples.Select(s => s.Staging).ToList()));
+            request.Add(Latency.Of(samples.Select(s => s.Request).ToList()));
+            approve.Add(Latency.Of(samples.Select(s => s.Approve).ToList()));
+            requestAndApprove.Add(Latency.Of(samples.Select(s => s.Request + s.Approve).ToList()));
+        }
+
+        var checks = await CheckAsync(dbFactory, assets, cycles);
+        var floorFigure = Figure.Of("floor: SELECT 1 through the context factory", floor);
+        var figures = new[]
+        {
+            Figure.Of("Staging request, applied at once", staging),
+            Figure.Of("Production request, pending", request),
+            Figure.Of("Production approval, applied", approve),
+            Figure.Of("Production request + approval (two calls, summed)", requestAndApprove),
+        };
+        Console.WriteLine($"{kind}: {clients} concurrent clients, {metricsPerVersion} metrics per version, 5 rules, {Repeats} repeats × {CyclesPerRepeat} cycles");
+        Console.WriteLine(floorFigure.Line(null));
+        foreach (var figure in figures)
+            Console.WriteLine(figure.Line(floorFigure));
+        // The target is per call: each is one round trip a person or pipeline waits on; the two Production calls are made by two people, hours apart.
+        var perCall = figures.Take(3).ToList();
+        var pass = perCall.All(f => f.MedianP95Ms < TargetP95Ms);
+        Console.WriteLine($"  checks: {checks}; target p95 < {TargetP95Ms} ms per call: {(pass ? "met" : "MISSED")}");
+
+        var file = await BenchmarkReport.WriteAsync($"lifecycle-{kind.ToString().ToLowerInvariant()}", new
+        {
+            Benchmark = "lifecycle request-and-apply",
+            Provider = kind.ToString(),
+            Machine = Machine.Describe(),
+            Parameters = new { Clients = clients, MetricsPerVersion = metricsPerVersion, Rules = 5, WarmUpCycles, Repeats, CyclesPerRepeat, FloorCallsPerClient },
+            Floor = floorFigure,
+            Figures = figures,
+            Ratios = figures.ToDictionary(f => f.Name, f => Math.Round(f.MedianP95Ms / floorFigure.MedianP95Ms, 1)),
+            Target = new { P95Ms = TargetP95Ms, AppliesTo = "each call", Met = pass },
+            Checks = checks,
+        });
+        Console.WriteLine($"  written to {file}");
+        return 0;
+    }
+
+    private sealed record Lifecycle(PortalApp App, CallerAccess Contributor, CallerAccess Approver);
+
+    private sealed record CycleTimes(double Staging, double Request, double Approve);
+
+    /// <summary>Every client, at once, takes its next versions to Staging and then to Production; a wrong outcome stops the run.</summary>
+    private static async Task<List<CycleTimes>> RunCyclesAsync(Lifecycle lifecycle, IReadOnlyList<string> assets, int[] next, int cyclesEach, int expectedRules)
+    {
+        var samples = new ConcurrentBag<CycleTimes>();
+        await Task.WhenAll(assets.Select((asset, client) => Task.Run(async () =>
+        {
+            for (var c = 0; c < cyclesEach; c++)
+                samples.Add(await CycleAsync(lifecycle, asset, VersionName(next[client]++), expectedRules));
+        })));
+        return [.. samples];
+    }
+
+    private static async Task<CycleTimes> CycleAsync(Lifecycle lifecycle, string asset, string version, int expectedRules)
+    {
+        var (app, contributor, approver) = lifecycle;
+        var watch = Stopwatch.StartNew();
+        Expect(await app.InScopeAsync<TransitionService, Result<TransitionView>>(s =>
+            s.RequestAsync(contributor, Team, asset, version, "Staging", "Nightly candidate")), TransitionState.Applied);
+        var stagingMs = watch.Elapsed.TotalMilliseconds;
+
+        watch.Restart();
+        var request = Expect(await app.InScopeAsync<TransitionService, Result<TransitionView>>(s =>
+            s.RequestAsync(contributor, Team, asset, version, "Production", "Beats the current Production version")), TransitionState.Pending);
+        var requestMs = watch.Elapsed.TotalMilliseconds;
+        if (request.Evaluation.Count != expectedRules)
+            throw new InvalidOperationException($"{asset} {version}: {request.Evaluation.Count} rules judged, expected {expectedRules}.");
+
+        watch.Restart();
+        Expect(await app.InScopeAsync<DecisionService, Result<TransitionView>>(s => s.DecideAsync(approver, request.Id, true, "Reviewed the metrics")),
+            TransitionState.Applied);
+        return new CycleTimes(stagingMs, requestMs, watch.Elapsed.TotalMilliseconds);
+    }
+
+    private static TransitionView Expect(Result<TransitionView> result, TransitionState state) =>
+        result.IsSuccess && result.Value.State == state
+            ? result.Value
+            : throw new InvalidOperationException(result.IsSuccess
+                ? $"Request {result.Value.Id} is {result.Value.State}, expected {state}: {result.Value.CloseReason}"
+                : $"{result.Error!.Code}: {result.Error.Message}");
+
+    /// <summary>The fastest round trip the services could make: open a context from the same factory, run SELECT 1, close it.</summary>
+    private static async Task<List<double>> FloorAsync(IDbContextFactory<PortalDbContext> dbFactory, int clients)
+    {
+        var samples = new ConcurrentBag<double>();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < FloorCallsPerClient; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                await using var db = await dbFactory.CreateDbContextAsync();
+                var one = await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").ToListAsync();
+                samples.Add(watch.Elapsed.TotalMilliseconds);
+                if (one is not [1])
+                    throw new InvalidOperationException("SELECT 1 did not return 1.");
+            }
+        })));
+        return [.. samples];
+    }
+
+    private static string VersionName(int index) => $"1.{index}.0";
+
+    /// <summary>
+    /// One asset per client in the marketing team, each with one Ready version per cycle, registered by the contributor. Accuracy
+    /// rises by 0.002 per version, so each beats the one before; the regions stay within 0.02 of each other, inside the fairness bound.
+    /// </summary>
+    private static async Task<List<string>> SeedAsync(IDbContextFactory<PortalDbContext> dbFactory, int clients, int versionsPerAsset, int metricsPerVersion,
+        string registrant)
+    {
+        await using var setup = await dbFactory.CreateDbContextAsync();
+        var teamId = await setup.Teams.Where(t => t.Slug == Team).Select(t => t.Id).SingleAsync();
+        var random = new Random(42);
+        var start = DateTimeOffset.UtcNow.AddDays(-1);
+        var names = new List<string>();
+        for (var a = 0; a < clients; a++)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync();
+            db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var asset = new Asset
+            {
+                TeamId = teamId, Kind = AssetKind.Model, Name = $"bench-{a:00}", Owner = "Bench Contributor", CreatedBy = "Bench Contributor",
+                Tags = ["bench"], CreatedAt = start, UpdatedAt = start,
+            };
+            db.Assets.Add(asset);
+            names.Add(asset.Name);
+            for (var v = 0; v < versionsPerAsset; v++)
+            {
+                var at = start.AddMinutes(v);
+                var version = new AssetVersion
+                {
+                    TeamId = teamId, AssetId = asset.Id, Version = VersionName(v), Major = 1, Minor = v, CreatedBy = "Bench Contributor",
+                    CreatedByActorId = registrant, Status = VersionStatus.Ready, CreatedAt = at, FinalizedAt = at, GitCommit = "0123abc",
+                };
+                db.Versions.Add(version);
+                var accuracy = 0.8 + 0.002 * v;
+                for (var m = 0; m < metricsPerVersion; m++)
+                {
+                    // Twenty rows per metric name: the overall value, then nineteen regions.
+                    var slice = m % 20 == 0 ? "" : $"region=r{m % 20:00}";
+                    var value = m < 20 ? accuracy + (slice.Length == 0 ? 0 : (random.NextDouble() - 0.5) * 0.02) : random.NextDouble();
+                    db.Metrics.Add(new Metric
+                    {
+                        VersionId = version.Id, Name = m < 20 ? "accuracy" : $"metric-{m / 20:000}", Slice = slice, Value = Math.Round(value, 4),
+                        Source = MetricSource.Training, RecordedBy = "Bench Contributor", RecordedAt = at,
+                    });
+                }
+            }
+            await db.SaveChangesAsync();
+        }
+        return names;
+    }
+
+    /// <summary>After the clock stops: every request applied, one Production version per asset (the last one), the others archived.</summary>
+    private static async Task<object> CheckAsync(IDbContextFactory<PortalDbContext> dbFactory, IReadOnlyList<string> assets, int cycles)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync();
+        var ids = await db.Assets.Where(a => assets.Contains(a.Name)).Select(a => a.Id).ToListAsync();
+        var states = await db.TransitionRequests.Where(r => ids.Contains(r.AssetId)).GroupBy(r => r.State).Select(g => new { g.Key, Count = g.Count() }).ToListAsync();
+        var expected = assets.Count * cycles * 2;
+        var applied = states.Where(s => s.Key == TransitionState.Applied).Sum(s => s.Count);
+        if (applied != expected || states.Any(s => s.Key != TransitionState.Applied))
+            throw new InvalidOperationException($"Expected {expected} applied requests, found {string.Join(", ", states.Select(s => $"{s.Count} {s.Key}"))}.");
+        var stages = await db.Versions.Where(v => ids.Contains(v.AssetId)).GroupBy(v => new { v.AssetId, v.Stage }).Select(g => new { g.Key.AssetId, g.Key.Stage, Count = g.Count() })
+            .ToListAsync();
+        var last = VersionName(cycles - 1);
+        var production = await db.Versions.Where(v => ids.Contains(v.AssetId) && v.Stage == Stage.Production).Select(v => v.Version).ToListAsync();
+        foreach (var id in ids)
+        {
+            var mine = stages.Where(s => s.AssetId == id).ToDictionary(s => s.Stage, s => s.Count);
+            if (mine.GetValueOrDefault(Stage.Production) != 1 || mine.GetValueOrDefault(Stage.Archived) != cycles - 1)
+                throw new InvalidOperationException($"Asset {id}: {string.Join(", ", mine.Select(s => $"{s.Value} {s.Key}"))}; expected 1 Production and {cycles - 1} Archived.");
+        }
+        if (production.Count != assets.Count || production.Any(v => v != last))
+            throw new InvalidOperationException($"Expected {last} in Production on every asset, found {string.Join(", ", production.Distinct())}.");
+        return new { AppliedRequests = applied, ProductionVersionsPerAsset = 1, ArchivedPerAsset = cycles - 1 };
+    }
+}
