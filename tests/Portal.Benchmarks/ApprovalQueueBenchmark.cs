@@ -130,7 +130,7 @@ internal static class ApprovalQueueBenchmark
             throw new InvalidOperationException($"The index lookup found {ids.Count} rows.");
     }
 
-    private sealed record Seeded(IReadOnlyList<Guid> ApproverTeamIds, IReadOnlyList<string> ApproverTeamSlugs, int ExpectedWaiting, long FirstWaitingId);
+    private sealed record Seeded(IReadOnlyList<Guid> ApproverTeamIds, int ExpectedWaiting, long FirstWaitingId);
 
     /// <summary>
     /// 50 teams of 20 assets; each pending request on a version of its own, after an applied Staging request on it. The approver
@@ -205,7 +205,7 @@ internal static class ApprovalQueueBenchmark
             if (firstOfTeam is { } id && (firstWaiting is null || id < firstWaiting))
                 firstWaiting = id;
         }
-        return new Seeded(teams.Take(ApproverTeams).Select(t => t.Id).ToList(), approverSlugs.Order().ToList(), expected, firstWaiting!.Value);
+        return new Seeded(teams.Take(ApproverTeams).Select(t => t.Id).ToList(), expected, firstWaiting!.Value);
     }
 
     private static TransitionRequest Request(Guid teamId, Guid assetId, Guid versionId, string target, string requester, DateTimeOffset at, TransitionState state,
