@@ -22,9 +22,25 @@ public sealed class PolicyEvaluator : IPolicyEvaluator
     /// </summary>
     public async Task<PolicyEvaluation> EvaluateAsync(PortalDbContext db, Guid versionId, string target, IReadOnlyList<ApprovalFact> approvals, CancellationToken ct)
     {
-        var (facts, teamId) = await PolicyFacts.GatherAsync(db, versionId, ct) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
-        var policies = await LatestRevisions(db, teamId).ToListAsync(ct);
-        return Evaluate(policies.Select(LoadedPolicy.From), facts with { Approvals = approvals }, target);
+        var head = await (
+            from v in db.Versions.AsNoTracking()
+            where v.Id == versionId
+            join a in db.Assets on v.AssetId equals a.Id
+            select new { a.TeamId, a.Kind, AssetTags = a.Tags, VersionTags = v.Tags }).SingleOrDefaultAsync(ct)
+            ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
+        var tags = head.AssetTags.Concat(head.VersionTags).ToHashSet(StringComparer.Ordinal);
+        // Select first, then read only what the selected rules judge: a target no policy governs reads no
+        // facts at all, and of a version's metrics only the named ones are loaded.
+        var selected = (await LatestRevisions(db, head.TeamId).ToListAsync(ct)).Select(LoadedPolicy.From)
+            .Where(p => !p.Document.IsSuccess || p.Document.Value.AppliesTo.Matches(head.Kind, tags, target))
+            .ToList();
+        if (selected.Count == 0)
+            return new PolicyEvaluation([], []);
+        var metricNames = selected.Where(p => p.Document.IsSuccess).SelectMany(p => p.Document.Value.Rules)
+            .Select(r => r switch { MetricRule m => m.Metric, FairnessRule f => f.Metric, _ => null })
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var (facts, _) = await PolicyFacts.GatherAsync(db, versionId, ct, metricNames) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
+        return Evaluate(selected, facts with { Approvals = approvals }, target);
     }
 
     /// <summary>The newest revision of each global policy and of each policy of the team (none for a null team).</summary>

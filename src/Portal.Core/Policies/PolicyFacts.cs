@@ -9,7 +9,9 @@ namespace Portal.Core.Policies;
 internal static class PolicyFacts
 {
     /// <summary>The facts and the owning team's id, or null when the version does not exist. Approvals are left empty for the caller to add.</summary>
-    public static async Task<(VersionFacts Facts, Guid TeamId)?> GatherAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
+    /// <param name="metricNames">Only these metrics are read (none for an empty set); null reads them all, as a dry run shows.</param>
+    public static async Task<(VersionFacts Facts, Guid TeamId)?> GatherAsync(PortalDbContext db, Guid versionId, CancellationToken ct,
+        IReadOnlySet<string>? metricNames = null)
     {
         var row = await (
             from v in db.Versions.AsNoTracking()
@@ -33,8 +35,8 @@ internal static class PolicyFacts
             row.GitCommit,
             datasetEdges,
             card,
-            await LatestMetricsAsync(db, versionId, ct),
-            baseline is null ? null : new BaselineFacts(baseline.Version, await LatestMetricsAsync(db, baseline.Id, ct)),
+            await LatestMetricsAsync(db, versionId, metricNames, ct),
+            baseline is null ? null : new BaselineFacts(baseline.Version, await LatestMetricsAsync(db, baseline.Id, metricNames, ct)),
             []);
         return (facts, row.TeamId);
     }
@@ -44,9 +46,18 @@ internal static class PolicyFacts
     /// result to gate on, so they are left out; a later summary value (e.g. a re-evaluation) supersedes an
     /// earlier one whatever its source.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<(string Name, string Slice), MetricValue>> LatestMetricsAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
+    private static async Task<IReadOnlyDictionary<(string Name, string Slice), MetricValue>> LatestMetricsAsync(PortalDbContext db, Guid versionId,
+        IReadOnlySet<string>? names, CancellationToken ct)
     {
-        var rows = await db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null)
+        if (names is { Count: 0 })
+            return new Dictionary<(string Name, string Slice), MetricValue>();
+        var query = db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null);
+        if (names is not null)
+        {
+            var wanted = names.ToList();
+            query = query.Where(m => wanted.Contains(m.Name));
+        }
+        var rows = await query
             .Select(m => new { m.Id, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt })
             .ToListAsync(ct);
         return rows.GroupBy(m => (m.Name, m.Slice))
