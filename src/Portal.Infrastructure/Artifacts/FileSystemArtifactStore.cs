@@ -66,21 +66,8 @@ public sealed class FileSystemArtifactStore(string root, long minFreeBytes = 0) 
         return Task.CompletedTask;
     }
 
-    public Task<int> CleanUpAbandonedUploadsAsync(DateTimeOffset cutoff, CancellationToken ct)
-    {
-        if (!Directory.Exists(_incoming))
-            return Task.FromResult(0);
-        var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(_incoming, "*.part"))
-        {
-            if (File.GetLastWriteTimeUtc(file) < cutoff.UtcDateTime)
-            {
-                File.Delete(file);
-                removed++;
-            }
-        }
-        return Task.FromResult(removed);
-    }
+    public Task<int> CleanUpAbandonedUploadsAsync(DateTimeOffset cutoff, CancellationToken ct) =>
+        Task.FromResult(AbandonedUploadFiles.RemoveOlderThan(_incoming, cutoff));
 
     public long? WritableBytes()
     {

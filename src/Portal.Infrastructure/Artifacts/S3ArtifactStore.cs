@@ -113,18 +113,7 @@ public sealed class S3ArtifactStore(IAmazonS3 s3, string bucket, string prefix, 
 
     public async Task<int> CleanUpAbandonedUploadsAsync(DateTimeOffset cutoff, CancellationToken ct)
     {
-        var removed = 0;
-        if (Directory.Exists(spoolDirectory))
-        {
-            foreach (var file in Directory.EnumerateFiles(spoolDirectory, "*.part"))
-            {
-                if (File.GetLastWriteTimeUtc(file) < cutoff.UtcDateTime)
-                {
-                    File.Delete(file);
-                    removed++;
-                }
-            }
-        }
+        var removed = AbandonedUploadFiles.RemoveOlderThan(spoolDirectory, cutoff);
         ListMultipartUploadsResponse uploads;
         try
         {
