@@ -5,6 +5,7 @@ using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.ModelCards;
+using Portal.Core.Policies;
 using Portal.Core.Teams;
 using Portal.Core.Versions;
 
@@ -91,19 +92,16 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
         var view = await TransitionService.ViewAsync(db, id, ct);
         var production = await db.Versions.AsNoTracking().Where(v => v.AssetId == request.AssetId && v.Stage == Stage.Production && v.Id != request.VersionId)
             .Select(v => new { v.Id, v.Version }).SingleOrDefaultAsync(ct);
-        var candidate = await LatestMetricsAsync(db, request.VersionId, ct);
-        var baseline = production is null ? [] : await LatestMetricsAsync(db, production.Id, ct);
+        // The same values the policies judge: the latest summary value per metric and slice.
+        var candidate = await PolicyFacts.LatestMetricsAsync(db, request.VersionId, null, ct);
+        var baseline = production is null ? new Dictionary<(string Name, string Slice), MetricValue>() : await PolicyFacts.LatestMetricsAsync(db, production.Id, null, ct);
         var metrics = candidate.Keys.Union(baseline.Keys).Order()
-            .Select(k => new MetricComparison(k.Name, k.Slice, candidate.TryGetValue(k, out var c) ? c : null, baseline.TryGetValue(k, out var p) ? p : null))
+            .Select(k => new MetricComparison(k.Name, k.Slice, candidate.TryGetValue(k, out var c) ? c.Value : null, baseline.TryGetValue(k, out var p) ? p.Value : null))
             .ToList();
         var upstream = await VersionService.LineageQuery(db, db.LineageEdges.Where(e => e.VersionId == request.VersionId), upstream: true).ToListAsync(ct);
         var card = await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == request.VersionId).OrderByDescending(r => r.Number)
             .Select(r => (int?)r.Completeness).FirstOrDefaultAsync(ct);
-        var versionId = request.VersionId.ToString();
-        var history = await db.AuditEvents.AsNoTracking().Where(e => e.SubjectType == "version" && e.SubjectId == versionId)
-            .OrderByDescending(e => e.Sequence).Take(50)
-            .Select(e => new VersionEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.After ?? e.Before ?? ""))
-            .ToListAsync(ct);
+        var history = await VersionService.History(db, request.VersionId).Take(50).ToListAsync(ct);
         var open = canDecide && request.State == TransitionState.Pending && request.RequestedByPersonKey != caller.Actor.PersonKey;
         return new TransitionReview(view, production?.Version, metrics, upstream, card ?? 0, history, open);
     }
@@ -146,15 +144,5 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
     private sealed class Rebind(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : node;
-    }
-
-    private static async Task<Dictionary<(string Name, string Slice), double>> LatestMetricsAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
-    {
-        var rows = await db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null)
-            .OrderBy(m => m.Id).Select(m => new { m.Name, m.Slice, m.Value }).ToListAsync(ct);
-        var latest = new Dictionary<(string Name, string Slice), double>();
-        foreach (var m in rows)
-            latest[(m.Name, m.Slice)] = m.Value;
-        return latest;
     }
 }

@@ -46,7 +46,7 @@ internal static class PolicyFacts
     /// result to gate on, so they are left out; a later summary value (e.g. a re-evaluation) supersedes an
     /// earlier one whatever its source.
     /// </summary>
-    private static async Task<IReadOnlyDictionary<(string Name, string Slice), MetricValue>> LatestMetricsAsync(PortalDbContext db, Guid versionId,
+    internal static async Task<IReadOnlyDictionary<(string Name, string Slice), MetricValue>> LatestMetricsAsync(PortalDbContext db, Guid versionId,
         IReadOnlySet<string>? names, CancellationToken ct)
     {
         if (names is { Count: 0 })

@@ -38,12 +38,12 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
     /// <summary>Whether one of the caller's teams holds a read-only share of the named asset.</summary>
     public async Task<bool> IsSharedWithAsync(CallerAccess caller, string teamSlug, string assetName, CancellationToken ct = default)
     {
-        var myTeams = caller.Teams.Values.Select(t => t.TeamId).ToList();
-        if (myTeams.Count == 0)
+        if (caller.Teams.Count == 0)
             return false;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.AssetShares.AnyAsync(s => myTeams.Contains(s.TeamId)
-            && db.Assets.Any(a => a.Id == s.AssetId && a.Name == assetName && db.Teams.Any(t => t.Id == a.TeamId && t.Slug == teamSlug)), ct);
+        var assetId = await db.Assets.Where(a => a.Name == assetName && db.Teams.Any(t => t.Id == a.TeamId && t.Slug == teamSlug))
+            .Select(a => (Guid?)a.Id).SingleOrDefaultAsync(ct);
+        return assetId is { } id && await Assets.RegistryAccess.IsSharedWithAsync(db, caller, id, ct);
     }
 
     public async Task<string?> SecurityStampAsync(Guid userId, CancellationToken ct = default)

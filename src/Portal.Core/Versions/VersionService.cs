@@ -55,13 +55,18 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
-        var id = found.Value.Version.Id.ToString();
-        var events = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.SubjectType == "version" && e.SubjectId == id)
-            .OrderByDescending(e => e.Sequence).Take(200)
-            .Select(e => new VersionEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.After ?? e.Before ?? ""))
-            .ToListAsync(ct);
+        var events = await History(db, found.Value.Version.Id).Take(200).ToListAsync(ct);
         return Result<IReadOnlyList<VersionEvent>>.From(events);
+    }
+
+    /// <summary>Everything that happened to a version, from the audit trail, newest first.</summary>
+    internal static IQueryable<VersionEvent> History(PortalDbContext db, Guid versionId)
+    {
+        var id = versionId.ToString();
+        return db.AuditEvents.AsNoTracking()
+            .Where(e => e.SubjectType == "version" && e.SubjectId == id)
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new VersionEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.After ?? e.Before ?? ""));
     }
 
     public async Task<Result<(string Patch, string Minor, string Major)>> SuggestNextAsync(CallerAccess caller, string team, string asset, CancellationToken ct = default)

@@ -29,7 +29,7 @@ internal sealed class LifecycleScenario(PortalApp app, string asset, string tag)
         var created = await app.InScopeAsync<AssetService, Result<AssetDetail>>(s =>
             s.CreateAsync(contributor, "marketing", new AssetInput(scenario.Asset, AssetKind.Model, "lifecycle test", null, [scenario.Tag])));
         Assert.True(created.IsSuccess, created.Error?.Message);
-        await scenario.SavePolicyAsync($"""
+        await Policies.PolicyScenario.StoreAsync(app, "marketing", $"""
             policy: {scenario.Tag}
             applies-to: {"{"} kinds: [Model], tags: [{scenario.Tag}], targets: [Production] {"}"}
             rules:
@@ -40,18 +40,6 @@ internal sealed class LifecycleScenario(PortalApp app, string asset, string tag)
 
     public async Task<CallerAccess> PersonAsync(params string[] groups) =>
         await app.CallerAsync(await app.SignInAsync($"p-{Guid.NewGuid():N}", "Person " + string.Join("+", groups), groups));
-
-    /// <summary>Saves a team policy revision as the policy editor would.</summary>
-    public async Task SavePolicyAsync(string yaml)
-    {
-        Assert.True(PolicyParser.Parse(yaml).IsSuccess, PolicyParser.Parse(yaml).Error?.Message);
-        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        var team = await db.Teams.SingleAsync(t => t.Slug == "marketing");
-        var name = PolicyParser.Parse(yaml).Value.Name;
-        var number = await db.PolicyRevisions.CountAsync(p => p.TeamId == team.Id && p.Name == name) + 1;
-        db.PolicyRevisions.Add(PolicyRevision.Create(team.Id, name, number, yaml, "test", DateTimeOffset.UtcNow));
-        await db.SaveChangesAsync();
-    }
 
     /// <summary>Registers, fills and finalizes a version as <paramref name="registrant"/>.</summary>
     public async Task RegisterAsync(CallerAccess registrant, string version, params MetricInput[] metrics)
