@@ -35,7 +35,7 @@ public sealed class GovernancePagesTests(BrowserFixture fixture) : IClassFixture
         }
         catch
         {
-            await shell.ScreenshotAsync("governance-pages-failure");
+            await shell.ScreenshotFailureAsync("governance-pages-failure");
             throw;
         }
     }

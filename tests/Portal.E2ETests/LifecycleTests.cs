@@ -53,7 +53,7 @@ public sealed class LifecycleTests(BrowserFixture fixture) : IClassFixture<Brows
         }
         catch
         {
-            await shell.ScreenshotAsync("lifecycle-failure");
+            await shell.ScreenshotFailureAsync("lifecycle-failure");
             throw;
         }
     }

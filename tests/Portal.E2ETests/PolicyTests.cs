@@ -34,7 +34,7 @@ public sealed class PolicyTests(BrowserFixture fixture) : IClassFixture<BrowserF
         }
         catch
         {
-            await shell.ScreenshotAsync("policy-failure");
+            await shell.ScreenshotFailureAsync("policy-failure");
             throw;
         }
     }

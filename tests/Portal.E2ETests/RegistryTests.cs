@@ -65,7 +65,7 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
         }
         catch
         {
-            await shell.ScreenshotAsync("FAILED-registry");
+            await shell.ScreenshotFailureAsync("FAILED-registry");
             throw;
         }
     }
@@ -92,7 +92,7 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
         }
         catch
         {
-            await shell.ScreenshotAsync("FAILED-asset-edit");
+            await shell.ScreenshotFailureAsync("FAILED-asset-edit");
             throw;
         }
     }

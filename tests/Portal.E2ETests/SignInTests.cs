@@ -13,7 +13,7 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
         }
         catch
         {
-            await new PortalShell(page).ScreenshotAsync("FAILED-" + name);
+            await new PortalShell(page).ScreenshotFailureAsync("FAILED-" + name);
             throw;
         }
     }

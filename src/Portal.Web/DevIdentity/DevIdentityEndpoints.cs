@@ -39,7 +39,7 @@ public static class DevIdentityEndpoints
             button{width:100%;text-align:left;display:flex;justify-content:space-between;align-items:center;gap:12px;background:#fff;
               border:1px solid #d1d5db;border-radius:6px;padding:12px 16px;font-size:15px;cursor:pointer}
             button:hover,button:focus{border-color:#594ae2;background:#f5f3ff;outline:none}
-            .who{font-weight:600} .mail{color:#6b7280;font-size:13px} .role{font-size:13px;color:#4338ca;white-space:nowrap}
+            .who{font-weight:600} .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap} .mail{color:#6b7280;font-size:13px} .role{font-size:13px;color:#4338ca;white-space:nowrap}
             </style></head><body><main>
             <h1>Development identity provider</h1>
             <p class="lead">Choose a demo user to sign in to the AI Asset Portal.</p>
@@ -52,7 +52,7 @@ public static class DevIdentityEndpoints
                 .Append($"<input type=\"hidden\" name=\"{Enc(tokens.FormFieldName)}\" value=\"{Enc(tokens.RequestToken ?? "")}\">")
                 .Append($"<input type=\"hidden\" name=\"returnUrl\" value=\"{Enc(returnUrl ?? "")}\">")
                 .Append($"<input type=\"hidden\" name=\"subject\" value=\"{Enc(user.Subject)}\">")
-                .Append($"<button type=\"submit\" aria-label=\"Sign in as {Enc(user.Name)}\"><span><span class=\"who\">{Enc(user.Name)}</span><br><span class=\"mail\">{Enc(user.Email)}</span></span>")
+                .Append($"<button type=\"submit\"><span><span class=\"sr\">Sign in as </span><span class=\"who\">{Enc(user.Name)}</span><br><span class=\"mail\">{Enc(user.Email)}</span></span>")
                 .Append($"<span class=\"role\">{Enc(user.RoleSummary)}</span></button></form></li>");
         }
         html.Append("</ul></main></body></html>");

@@ -39,6 +39,14 @@ public sealed class PortalShell(IPage page)
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
     }
 
-    public Task ScreenshotAsync(string name) =>
+    /// <summary>Saves the page as a PNG to look at and checks it against WCAG 2.1 AA: every page a browser test shows is checked.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        await ScreenshotFailureAsync(name);
+        await Accessibility.AssertAccessibleAsync(page, name);
+    }
+
+    /// <summary>Only the picture: for the moment a test fails, so the original failure is what it reports.</summary>
+    public Task ScreenshotFailureAsync(string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotFolder, name + ".png"), FullPage = true });
 }
