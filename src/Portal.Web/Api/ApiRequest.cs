@@ -10,7 +10,11 @@ internal static class ApiRequest
     public static Task<CallerAccess> CallerAsync(HttpContext ctx, CallerResolver resolver) =>
         resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
 
-    public static IResult Answer<T>(Result<T> result) => result.IsSuccess ? Results.Ok(result.Value) : result.Error!.ToResult();
+    /// <summary>The one mapping of a service result to an HTTP answer: the value as 200, the error as its problem.</summary>
+    public static IResult Answer<T>(Result<T> result) => Answer(result, Results.Ok);
+
+    public static IResult Answer<T>(Result<T> result, Func<T, IResult> success) =>
+        result.IsSuccess ? success(result.Value) : result.Error!.ToResult();
 
     public static IResult WithETag(HttpContext ctx, int revision, object body)
     {

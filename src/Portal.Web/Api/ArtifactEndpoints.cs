@@ -25,9 +25,7 @@ public static class ArtifactEndpoints
         var expected = ctx.Request.Headers["X-Content-SHA256"].ToString() is { Length: > 0 } sha ? sha.ToLowerInvariant() : null;
         var result = await artifacts.UploadAsync(await CallerAsync(ctx, resolver), team, asset, version, path, ctx.Request.Body, expected,
             ctx.Request.ContentLength, ctx.RequestAborted);
-        return result.IsSuccess
-            ? Results.Created(ApiLinks.Artifact(team, asset, version, result.Value.Path), result.Value)
-            : result.Error!.ToResult();
+        return Answer(result, v => Results.Created(ApiLinks.Artifact(team, asset, version, v.Path), v));
     }
 
     private static async Task<IResult> DownloadAsync(string team, string asset, string version, string path, HttpContext ctx, CallerResolver resolver, ArtifactService artifacts)

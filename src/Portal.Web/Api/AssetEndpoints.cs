@@ -43,7 +43,7 @@ internal static class AssetEndpoints
     private static async Task<IResult> GetAssetAsync(string team, string asset, HttpContext ctx, CallerResolver resolver, AssetService assets)
     {
         var result = await assets.GetAsync(await CallerAsync(ctx, resolver), team, asset, ctx.RequestAborted);
-        return result.IsSuccess ? WithETag(ctx, result.Value.Revision, result.Value) : result.Error!.ToResult();
+        return Answer(result, v => WithETag(ctx, v.Revision, v));
     }
 
     private static async Task<IResult> UpdateAssetAsync(string team, string asset, AssetPatch patch, HttpContext ctx, CallerResolver resolver, AssetService assets)
@@ -54,7 +54,7 @@ internal static class AssetEndpoints
             return current.Error!.ToResult();
         var update = new AssetUpdate(patch.Description ?? current.Value.Description, patch.Owner ?? current.Value.Owner, patch.Tags ?? current.Value.Tags);
         var result = await assets.UpdateAsync(caller, team, asset, update, IfMatch(ctx), ctx.RequestAborted);
-        return result.IsSuccess ? WithETag(ctx, result.Value.Revision, result.Value) : result.Error!.ToResult();
+        return Answer(result, v => WithETag(ctx, v.Revision, v));
     }
 
     private static async Task<IResult> ShareAsync(string team, string asset, string otherTeam, bool share, HttpContext ctx, CallerResolver resolver, AssetService assets) =>

@@ -16,7 +16,7 @@ internal static class MetricEndpoints
     private static async Task<IResult> LogMetricsAsync(string team, string asset, string version, IReadOnlyList<MetricInput> metrics, HttpContext ctx, CallerResolver resolver, MetricService service)
     {
         var result = await service.LogAsync(await CallerAsync(ctx, resolver), team, asset, version, metrics, ctx.RequestAborted);
-        return result.IsSuccess ? Results.Ok(new { recorded = result.Value }) : result.Error!.ToResult();
+        return Answer(result, v => Results.Ok(new { recorded = v }));
     }
 
     private static async Task<IResult> ListMetricsAsync(string team, string asset, string version, HttpContext ctx, CallerResolver resolver, MetricService service) =>

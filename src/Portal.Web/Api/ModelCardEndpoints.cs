@@ -28,13 +28,13 @@ internal static class ModelCardEndpoints
         if (revision is < 1)
             return Portal.Core.Common.Paging.Invalid(new Dictionary<string, string[]> { ["revision"] = ["A revision number is 1 or more."] }).ToResult();
         var result = await cards.GetAsync(await CallerAsync(ctx, resolver), team, asset, version, revision, ctx.RequestAborted);
-        return result.IsSuccess ? Results.Ok(ModelCardResponse.From(result.Value)) : result.Error!.ToResult();
+        return Answer(result, v => Results.Ok(ModelCardResponse.From(v)));
     }
 
     private static async Task<IResult> SaveModelCardAsync(string team, string asset, string version, ModelCardRequest request, HttpContext ctx, CallerResolver resolver, ModelCardService cards)
     {
         var result = await cards.SaveAsync(await CallerAsync(ctx, resolver), team, asset, version, request.Sections ?? new Dictionary<string, string>(),
             request.BasedOnRevision, ctx.RequestAborted);
-        return result.IsSuccess ? Results.Ok(ModelCardResponse.From(result.Value)) : result.Error!.ToResult();
+        return Answer(result, v => Results.Ok(ModelCardResponse.From(v)));
     }
 }

@@ -54,13 +54,13 @@ public static class PolicyEndpoints
     {
         var result = await policies.DryRunAsync(await CallerAsync(ctx, resolver), team, asset, version, new PolicyReference(policyTeam, policy, revision), target,
             ctx.RequestAborted);
-        return result.IsSuccess ? Results.Ok(PolicyEvaluationResponse.From(result.Value)) : result.Error!.ToResult();
+        return ApiRequest.Answer(result, v => Results.Ok(PolicyEvaluationResponse.From(v)));
     }
 
     private static async Task<IResult> Respond<T>(HttpContext ctx, CallerResolver resolver, Func<Portal.Core.Teams.CallerAccess, Task<Result<T>>> call)
     {
         var result = await call(await CallerAsync(ctx, resolver));
-        return result.IsSuccess ? Results.Ok(result.Value) : result.Error!.ToResult();
+        return ApiRequest.Answer(result);
     }
 
     /// <summary>Policies are YAML, so the body may be the text itself; JSON clients send {"yaml": "..."}.</summary>
@@ -85,7 +85,7 @@ public static class PolicyEndpoints
             yaml = await reader.ReadToEndAsync(ctx.RequestAborted);
         }
         var result = await save(caller, yaml ?? "");
-        return result.IsSuccess ? Results.Ok(result.Value) : result.Error!.ToResult();
+        return ApiRequest.Answer(result);
     }
 
     private static Task<Portal.Core.Teams.CallerAccess> CallerAsync(HttpContext ctx, CallerResolver resolver) =>

@@ -20,7 +20,7 @@ internal static class PromptEndpoints
     private static async Task<IResult> PreviewAsync(string team, string asset, string version, Dictionary<string, string> inputs, HttpContext ctx, CallerResolver resolver, PromptTemplateService prompts)
     {
         var result = await prompts.PreviewAsync(await CallerAsync(ctx, resolver), team, asset, version, inputs, ctx.RequestAborted);
-        return result.IsSuccess ? Results.Ok(new { text = result.Value }) : result.Error!.ToResult();
+        return Answer(result, v => Results.Ok(new { text = v }));
     }
 
     private static async Task<IResult> DiffAsync(string team, string asset, string from, string to, HttpContext ctx, CallerResolver resolver, PromptTemplateService prompts) =>

@@ -13,6 +13,6 @@ public static class SecurityEventEndpoints
     {
         var caller = await resolver.ResolveAsync(ctx.User, TeamEndpoints.ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
         var result = await events.ListAsync(caller, cursor, limit ?? 50, ctx.RequestAborted);
-        return result.IsSuccess ? Results.Ok(result.Value) : result.Error!.ToResult();
+        return ApiRequest.Answer(result);
     }
 }

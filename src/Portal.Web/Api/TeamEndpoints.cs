@@ -46,29 +46,23 @@ public static class TeamEndpoints
     {
         var caller = await resolver.ResolveAsync(ctx.User, ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
         var result = await teams.GetWorkspaceAsync(caller, team, ctx.RequestAborted);
-        return result.IsSuccess
-            ? Results.Ok(new WorkspaceResponse(ToResponse(result.Value.Team), result.Value.MemberCount, result.Value.ActiveTokenCount, result.Value.RecentActivity))
-            : result.Error!.ToResult();
+        return ApiRequest.Answer(result, v => Results.Ok(new WorkspaceResponse(ToResponse(v.Team), v.MemberCount, v.ActiveTokenCount, v.RecentActivity)));
     }
 
     private static async Task<IResult> ListMembersAsync(string team, HttpContext ctx, CallerResolver resolver, MembershipService members)
     {
         var caller = await resolver.ResolveAsync(ctx.User, ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
         var result = await members.ListAsync(caller, team, ctx.RequestAborted);
-        return result.IsSuccess
-            ? Results.Ok(result.Value.Select(m => new MemberResponse(m.UserId, m.Name, m.Email, m.EffectiveRole.ToString(),
-                m.Roles.Select(r => new MemberRoleResponse(r.MembershipId, r.Role.ToString(), r.Source.ToString(), r.SourceDetail, r.GrantedAt)).ToList())).ToList())
-            : result.Error!.ToResult();
+        return ApiRequest.Answer(result, v => Results.Ok(v.Select(m => new MemberResponse(m.UserId, m.Name, m.Email, m.EffectiveRole.ToString(),
+                m.Roles.Select(r => new MemberRoleResponse(r.MembershipId, r.Role.ToString(), r.Source.ToString(), r.SourceDetail, r.GrantedAt)).ToList())).ToList()));
     }
 
     private static async Task<IResult> GrantAsync(string team, GrantRequest request, HttpContext ctx, CallerResolver resolver, MembershipService members)
     {
         var caller = await resolver.ResolveAsync(ctx.User, ClientAddress(ctx), ctx.TraceIdentifier, ctx.RequestAborted);
         var result = await members.GrantAsync(caller, team, request.Email ?? "", request.Role, ctx.RequestAborted);
-        return result.IsSuccess
-            ? Results.Created(ApiLinks.Members(team), new MemberRoleResponse(result.Value.MembershipId, result.Value.Role.ToString(),
-                result.Value.Source.ToString(), result.Value.SourceDetail, result.Value.GrantedAt))
-            : result.Error!.ToResult();
+        return ApiRequest.Answer(result, v => Results.Created(ApiLinks.Members(team), new MemberRoleResponse(v.MembershipId, v.Role.ToString(),
+                v.Source.ToString(), v.SourceDetail, v.GrantedAt)));
     }
 
     private static TeamResponse ToResponse(TeamSummary t) => new(t.Slug, t.Name, t.Description, t.MyRole?.ToString());

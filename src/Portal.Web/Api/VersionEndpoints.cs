@@ -37,7 +37,7 @@ internal static class VersionEndpoints
     private static async Task<IResult> SuggestAsync(string team, string asset, HttpContext ctx, CallerResolver resolver, VersionService versions)
     {
         var result = await versions.SuggestNextAsync(await CallerAsync(ctx, resolver), team, asset, ctx.RequestAborted);
-        return result.IsSuccess ? Results.Ok(new { patch = result.Value.Patch, minor = result.Value.Minor, major = result.Value.Major }) : result.Error!.ToResult();
+        return Answer(result, v => Results.Ok(new { patch = v.Patch, minor = v.Minor, major = v.Major }));
     }
 
     private static async Task<IResult> ListVersionsAsync(string team, string asset, HttpContext ctx, CallerResolver resolver, VersionService versions) =>
@@ -60,15 +60,13 @@ internal static class VersionEndpoints
             return output.Error!.ToResult();
         var input = DvcReference.ToVersionInput(output.Value, request.Version ?? "", request.Remote ?? "", request.Description);
         var result = await versions.CreateAsync(await CallerAsync(ctx, resolver), team, asset, input, IdempotencyKey(ctx), ctx.RequestAborted);
-        return result.IsSuccess
-            ? Results.Created(ApiLinks.Version(result.Value.Team, result.Value.Asset, result.Value.Version), result.Value)
-            : result.Error!.ToResult();
+        return Answer(result, v => Results.Created(ApiLinks.Version(v.Team, v.Asset, v.Version), v));
     }
 
     private static async Task<IResult> GetVersionAsync(string team, string asset, string version, HttpContext ctx, CallerResolver resolver, VersionService versions)
     {
         var result = await versions.GetAsync(await CallerAsync(ctx, resolver), team, asset, version, ctx.RequestAborted);
-        return result.IsSuccess ? WithETag(ctx, result.Value.Revision, result.Value) : result.Error!.ToResult();
+        return Answer(result, v => WithETag(ctx, v.Revision, v));
     }
 
     private static async Task<IResult> UpdateVersionAsync(string team, string asset, string version, VersionPatch patch, HttpContext ctx, CallerResolver resolver, VersionService versions)
@@ -79,7 +77,7 @@ internal static class VersionEndpoints
             return current.Error!.ToResult();
         var result = await versions.UpdateAsync(caller, team, asset, version, patch.Description ?? current.Value.Description,
             patch.Tags ?? current.Value.Tags, IfMatch(ctx), ctx.RequestAborted);
-        return result.IsSuccess ? WithETag(ctx, result.Value.Revision, result.Value) : result.Error!.ToResult();
+        return Answer(result, v => WithETag(ctx, v.Revision, v));
     }
 
     private static async Task<IResult> TransitionAsync(string team, string asset, string version, bool finalize, HttpContext ctx, CallerResolver resolver, VersionService versions)
@@ -88,6 +86,6 @@ internal static class VersionEndpoints
         var result = finalize
             ? await versions.FinalizeAsync(caller, team, asset, version, ctx.RequestAborted)
             : await versions.AbandonAsync(caller, team, asset, version, ctx.RequestAborted);
-        return result.IsSuccess ? WithETag(ctx, result.Value.Revision, result.Value) : result.Error!.ToResult();
+        return Answer(result, v => WithETag(ctx, v.Revision, v));
     }
 }
