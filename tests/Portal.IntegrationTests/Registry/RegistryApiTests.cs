@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
 using Portal.Core.Teams;
 using Portal.Testing;
+using static Portal.IntegrationTests.Registry.RegistryApi;
 
 namespace Portal.IntegrationTests.Registry;
 
@@ -15,35 +16,6 @@ namespace Portal.IntegrationTests.Registry;
 public abstract class RegistryApiTests(PortalApp app)
 {
     private Task<HttpClient> ClientAsync(string team = "marketing", TeamRole role = TeamRole.Contributor) => app.ApiClientAsync(team, role);
-
-    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
-
-    private static async Task<string?> CodeAsync(HttpResponseMessage response)
-    {
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("code").GetString();
-    }
-
-    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
-
-    private static async Task<HttpResponseMessage> UploadAsync(HttpClient client, string url, byte[] bytes, string? sha = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, url) { Content = new ByteArrayContent(bytes) };
-        if (sha is not null)
-            request.Headers.Add("X-Content-SHA256", sha);
-        return await client.SendAsync(request);
-    }
-
-    private static async Task<string> RegisterReadyAsync(HttpClient client, string asset, string kind, string version, byte[] file, object? extra = null)
-    {
-        (await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind, description = "test" })).EnsureSuccessStatusCode();
-        var body = extra ?? new { version };
-        (await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", body)).EnsureSuccessStatusCode();
-        (await UploadAsync(client, $"/api/v1/teams/marketing/assets/{asset}/versions/{version}/artifacts/data.bin", file, Sha(file))).EnsureSuccessStatusCode();
-        (await client.PostAsync($"/api/v1/teams/marketing/assets/{asset}/versions/{version}/finalize", null)).EnsureSuccessStatusCode();
-        return asset;
-    }
 
     [Fact]
     public async Task Iris_classifier_is_registered_end_to_end_through_the_api()
@@ -108,18 +80,6 @@ public abstract class RegistryApiTests(PortalApp app)
     }
 
     [Fact]
-    public async Task Finalized_version_refuses_new_artifacts()
-    {
-        var client = await ClientAsync();
-        var asset = await RegisterReadyAsync(client, Unique("frozen"), "Model", "1.0.0", [1, 2, 3]);
-
-        var upload = await UploadAsync(client, $"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/artifacts/extra.bin", [4, 5, 6]);
-
-        Assert.Equal(HttpStatusCode.Conflict, upload.StatusCode);
-        Assert.Equal("version.immutable", await CodeAsync(upload));
-    }
-
-    [Fact]
     public async Task Tags_stay_editable_after_finalization_with_if_match()
     {
         var client = await ClientAsync();
@@ -136,36 +96,6 @@ public abstract class RegistryApiTests(PortalApp app)
         Assert.Equal(HttpStatusCode.Conflict, staleResponse.StatusCode);
         Assert.Equal("resource.stale", await CodeAsync(staleResponse));
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(fresh)).StatusCode);
-    }
-
-    [Fact]
-    public async Task Digest_mismatch_stores_nothing()
-    {
-        var client = await ClientAsync();
-        var asset = Unique("mismatch");
-        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Model" });
-        await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", new { version = "0.1.0" });
-        var bytes = Encoding.UTF8.GetBytes("actual content " + Guid.NewGuid());
-
-        var upload = await UploadAsync(client, $"/api/v1/teams/marketing/assets/{asset}/versions/0.1.0/artifacts/w.bin", bytes, Sha([9, 9, 9]));
-
-        Assert.Equal(HttpStatusCode.BadRequest, upload.StatusCode);
-        Assert.Equal("artifact.digest-mismatch", await CodeAsync(upload));
-        var detail = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/marketing/assets/{asset}/versions/0.1.0");
-        Assert.Equal(0, detail.GetProperty("artifacts").GetArrayLength());
-        Assert.Empty(Directory.EnumerateFiles(app.ArtifactRoot, Sha(bytes), SearchOption.AllDirectories));
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.ArtifactRoot, "incoming")));
-    }
-
-    [Fact]
-    public async Task Identical_content_is_stored_once()
-    {
-        var client = await ClientAsync();
-        var bytes = Encoding.UTF8.GetBytes("shared weights " + Guid.NewGuid());
-        await RegisterReadyAsync(client, Unique("dup-a"), "Model", "1.0.0", bytes);
-        await RegisterReadyAsync(client, Unique("dup-b"), "Model", "1.0.0", bytes);
-
-        Assert.Single(Directory.EnumerateFiles(app.ArtifactRoot, Sha(bytes), SearchOption.AllDirectories));
     }
 
     [Fact]
@@ -214,70 +144,6 @@ public abstract class RegistryApiTests(PortalApp app)
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         var versions = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/marketing/assets/{asset}/versions");
         Assert.Equal(1, versions.GetArrayLength());
-    }
-
-    [Fact]
-    public async Task Range_request_returns_the_requested_bytes()
-    {
-        var client = await ClientAsync();
-        var bytes = Enumerable.Range(0, 1000).Select(i => (byte)(i % 251)).ToArray();
-        var asset = await RegisterReadyAsync(client, Unique("ranged"), "Dataset", "1.0.0", bytes);
-        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/artifacts/data.bin");
-        request.Headers.Range = new RangeHeaderValue(100, 199);
-
-        var response = await client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.PartialContent, response.StatusCode);
-        Assert.Equal(bytes[100..200], await response.Content.ReadAsByteArrayAsync());
-        Assert.Equal(1000, response.Content.Headers.ContentRange?.Length);
-    }
-
-    [Theory]
-    [InlineData("../etc/passwd")]
-    [InlineData("a/../../b")]
-    [InlineData("dir/./x")]
-    public async Task Unsafe_artifact_paths_are_refused(string path)
-    {
-        var client = await ClientAsync();
-        var asset = Unique("paths");
-        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Model" });
-        await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", new { version = "1.0.0" });
-
-        var response = await UploadAsync(client, $"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/artifacts/{Uri.EscapeDataString(path)}", [1]);
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("artifact.path-invalid", await CodeAsync(response));
-    }
-
-    [Fact]
-    public async Task File_urls_are_refused_as_sources()
-    {
-        var client = await ClientAsync();
-        var asset = Unique("urls");
-        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Dataset" });
-
-        var response = await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions",
-            new { version = "1.0.0", externalUri = "file:///etc/shadow", externalHash = "md5:" + new string('a', 32), gitRepository = "/home/me/repo" });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var errors = json.RootElement.GetProperty("errors");
-        Assert.True(errors.TryGetProperty("externalUri", out _));
-        Assert.True(errors.TryGetProperty("gitRepository", out _));
-    }
-
-    [Fact]
-    public async Task Pickle_files_are_stored_but_flagged_unsafe()
-    {
-        var client = await ClientAsync();
-        var asset = Unique("pickled");
-        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Model" });
-        await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", new { version = "1.0.0" });
-
-        var upload = await UploadAsync(client, $"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/artifacts/model.pkl", [0x80, 0x04, 0x95]);
-
-        var body = await upload.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(body.GetProperty("isUnsafeFormat").GetBoolean());
     }
 
     [Fact]
@@ -352,111 +218,3 @@ public abstract class RegistryApiTests(PortalApp app)
 public sealed class RegistryApiTests_Sqlite(SqlitePortal app) : RegistryApiTests(app), IClassFixture<SqlitePortal>;
 
 public sealed class RegistryApiTests_PostgreSql(PostgresPortal app) : RegistryApiTests(app), IClassFixture<PostgresPortal>;
-
-/// <summary>Model cards and the integrity scan; SQLite is enough for rules that do not depend on the database.</summary>
-public sealed class ModelCardAndIntegrityTests(SqlitePortal app) : IClassFixture<SqlitePortal>
-{
-    private Task<HttpClient> ClientAsync() => app.ApiClientAsync("marketing", TeamRole.Contributor);
-
-    private static async Task<string> ReadyVersionAsync(HttpClient client, byte[] content)
-    {
-        var asset = $"card-{Guid.NewGuid():N}"[..14];
-        await client.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = asset, kind = "Model" });
-        await client.PostAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions", new { version = "1.0.0" });
-        var put = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/artifacts/m.bin") { Content = new ByteArrayContent(content) };
-        (await client.SendAsync(put)).EnsureSuccessStatusCode();
-        (await client.PostAsync($"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/finalize", null)).EnsureSuccessStatusCode();
-        return asset;
-    }
-
-    [Fact]
-    public async Task Model_card_revisions_are_kept_and_completeness_is_computed()
-    {
-        var client = await ClientAsync();
-        var asset = await ReadyVersionAsync(client, [1, 2, 3]);
-        var url = $"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/model-card";
-
-        var first = await client.PutAsJsonAsync(url, new { sections = new Dictionary<string, string> { ["intendedUse"] = "Rank customers by churn risk for retention offers." }, basedOnRevision = 0 });
-        var second = await client.PutAsJsonAsync(url, new
-        {
-            sections = new Dictionary<string, string>
-            {
-                ["intendedUse"] = "Rank customers by churn risk for retention offers.",
-                ["limitations"] = "Not calibrated for customers younger than three months.",
-                ["trainingData"] = "customers-2024 dataset 1.2.0, deduplicated, PII removed.",
-            },
-            basedOnRevision = 1,
-        });
-        var stale = await client.PutAsJsonAsync(url, new { sections = new Dictionary<string, string>(), basedOnRevision = 1 });
-        var card = await client.GetFromJsonAsync<JsonElement>(url);
-        var firstRevision = await client.GetFromJsonAsync<JsonElement>(url + "?revision=1");
-
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
-        Assert.Equal(2, card.GetProperty("revision").GetInt32());
-        Assert.Equal(33, card.GetProperty("completeness").GetInt32());
-        Assert.Equal(2, card.GetProperty("history").GetArrayLength());
-        Assert.Equal(11, firstRevision.GetProperty("completeness").GetInt32());
-    }
-
-    [Fact]
-    public async Task Unknown_model_card_section_is_refused()
-    {
-        var client = await ClientAsync();
-        var asset = await ReadyVersionAsync(client, [4]);
-
-        var response = await client.PutAsJsonAsync($"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/model-card",
-            new { sections = new Dictionary<string, string> { ["secretSauce"] = "x" } });
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task Corrupt_blob_is_flagged_by_the_integrity_scan_and_never_served()
-    {
-        var client = await ClientAsync();
-        var content = Encoding.UTF8.GetBytes("weights " + Guid.NewGuid());
-        var asset = await ReadyVersionAsync(client, content);
-        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
-        var file = Directory.EnumerateFiles(app.ArtifactRoot, sha, SearchOption.AllDirectories).Single();
-        await File.WriteAllBytesAsync(file, Encoding.UTF8.GetBytes("tampered"));
-
-        var corrupt = await app.InScopeAsync<Portal.Core.Artifacts.VerifyBlobIntegrityJob, int>(j => j.RunAsync(10_000, CancellationToken.None));
-        var download = await client.GetAsync($"/api/v1/teams/marketing/assets/{asset}/versions/1.0.0/artifacts/m.bin");
-
-        Assert.True(corrupt >= 1);
-        Assert.Equal(HttpStatusCode.Conflict, download.StatusCode);
-        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        Assert.True(await db.AuditEvents.AnyAsync(e => e.Action == "blob.corrupt" && e.SubjectId == sha));
-    }
-}
-
-public abstract class VersionSearchTests(PortalApp app)
-{
-    [Fact]
-    public async Task Versions_are_found_by_tag_and_metric_threshold_page_by_page()
-    {
-        var client = await app.ApiClientAsync("finance", TeamRole.Contributor);
-        var tag = $"search-{Guid.NewGuid():N}"[..15];
-        var asset = $"s-{Guid.NewGuid():N}"[..10];
-        await client.PostAsJsonAsync("/api/v1/teams/finance/assets", new { name = asset, kind = "Model" });
-        for (var i = 1; i <= 4; i++)
-        {
-            await client.PostAsJsonAsync($"/api/v1/teams/finance/assets/{asset}/versions", new { version = $"1.{i}.0", tags = i % 2 == 0 ? new[] { tag } : [] });
-            await client.PostAsJsonAsync($"/api/v1/teams/finance/assets/{asset}/versions/1.{i}.0/metrics", new[] { new { name = "auc", value = 0.7 + i * 0.05 } });
-        }
-
-        var tagged = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/versions?tag={tag}");
-        var good = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/versions?metric=auc&min=0.84&tag=&limit=1");
-        var next = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/versions?metric=auc&min=0.84&limit=1&cursor={good.GetProperty("nextCursor").GetString()}");
-
-        Assert.Equal(["1.4.0", "1.2.0"], tagged.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("version").GetString()));
-        Assert.Equal("1.4.0", good.GetProperty("items")[0].GetProperty("version").GetString());
-        Assert.Equal("1.3.0", next.GetProperty("items")[0].GetProperty("version").GetString());
-    }
-}
-
-public sealed class VersionSearchTests_Sqlite(SqlitePortal app) : VersionSearchTests(app), IClassFixture<SqlitePortal>;
-
-public sealed class VersionSearchTests_PostgreSql(PostgresPortal app) : VersionSearchTests(app), IClassFixture<PostgresPortal>;
