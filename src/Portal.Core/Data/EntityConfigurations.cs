@@ -82,7 +82,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.ToTable("audit_events");
         b.HasKey(x => x.Sequence);
         // The chain assigns sequences itself, under its lock, so they stay gap-free (ADR-010).
-        b.Property(x => x.Sequence).ValueGeneratedNever();
+        b.Property(x => x.Sequence).ValueGeneratedNever().HasValueGenerator<Audit.Chain.PendingSequenceGenerator>();
         b.Property(x => x.Hash).HasMaxLength(32).IsRequired();
         b.Property(x => x.ActorId).HasMaxLength(200).IsRequired();
         b.Property(x => x.ActorName).HasMaxLength(200).IsRequired();

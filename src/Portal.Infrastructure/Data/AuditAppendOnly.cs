@@ -25,12 +25,30 @@ public static class AuditAppendOnly
             migration.Sql(sql);
     }
 
+    /// <summary>
+    /// SQLite drops a table's triggers whenever EF Core rebuilds the table (any later column change does),
+    /// so they are also ensured after every migration run (<see cref="EnsureAsync"/>).
+    /// </summary>
+    private static readonly string[] SqliteTriggers =
+    [
+        $"CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, '{Message}'); END;",
+        $"CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, '{Message}'); END;",
+    ];
+
+    /// <summary>Re-creates the SQLite triggers if a table rebuild dropped them; the other providers keep theirs.</summary>
+    public static async Task EnsureAsync(Microsoft.EntityFrameworkCore.DbContext db, CancellationToken ct)
+    {
+        if (db.Database.ProviderName != "Microsoft.EntityFrameworkCore.Sqlite")
+            return;
+        foreach (var sql in SqliteTriggers)
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.ExecuteSqlRawAsync(db.Database, sql, ct);
+    }
+
     private static string[] UpSql(string? provider) => provider switch
     {
         "Microsoft.EntityFrameworkCore.Sqlite" =>
         [
-            $"CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, '{Message}'); END;",
-            $"CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, '{Message}'); END;",
+            .. SqliteTriggers,
         ],
         "Npgsql.EntityFrameworkCore.PostgreSQL" =>
         [

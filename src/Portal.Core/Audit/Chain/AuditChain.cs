@@ -57,7 +57,8 @@ public static class AuditChain
         foreach (var entry in db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList())
         {
             var e = entry.Entity;
-            e.Sequence = ++sequence;
+            var key = entry.Property(x => x.Sequence);
+            key.CurrentValue = ++sequence;
             e.OccurredAt = AuditCanonicalForm.Normalize(e.OccurredAt);
             e.Hash = AuditCanonicalForm.ChainHash(previous, AuditCanonicalForm.Bytes(e));
             previous = e.Hash;
@@ -76,4 +77,19 @@ public static class AuditChain
             db.Database.ExecuteSqlRawAsync("EXEC sp_getapplock @Resource = N'portal.audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction'", ct),
         _ => Task.CompletedTask,
     };
+}
+
+/// <summary>
+/// Gives each new event a distinct negative placeholder key until the chain assigns its sequence at
+/// save time, so one save may record several events (they would otherwise all share the key 0).
+/// EF Core allows temporary values only for store-generated keys, so the placeholders are plain values;
+/// every save of new events runs through <see cref="AuditChain"/>, which replaces them.
+/// </summary>
+internal sealed class PendingSequenceGenerator : Microsoft.EntityFrameworkCore.ValueGeneration.ValueGenerator<long>
+{
+    private static long _next;
+
+    public override bool GeneratesTemporaryValues => false;
+
+    public override long Next(Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry entry) => Interlocked.Decrement(ref _next);
 }
