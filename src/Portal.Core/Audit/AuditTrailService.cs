@@ -60,6 +60,35 @@ public sealed class AuditTrailService(IDbContextFactory<PortalDbContext> dbFacto
     }
 
     /// <summary>
+    /// Writes the whole log as an audit export (what the command-line verifier reads with --export); the
+    /// export is itself audited. Refused before anything is written.
+    /// </summary>
+    public async Task<Result<long>> ExportAsync(CallerAccess caller, Stream output, CancellationToken ct)
+    {
+        if (AccessGate.Check(caller, PortalAction.VerifyAudit) is { } refused)
+            return refused;
+        long count = 0;
+        await using (var read = await dbFactory.CreateDbContextAsync(ct))
+        {
+            async IAsyncEnumerable<AuditEvent> Counted()
+            {
+                await foreach (var e in read.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+                {
+                    count++;
+                    yield return e;
+                }
+            }
+            await AuditExport.WriteAsync(output, Counted(), ct);
+        }
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Record(caller.Actor, clock.GetUtcNow(), ExportedAction, "audit-log", "chain", after: new { Events = count });
+        await db.SaveChangesAsync(ct);
+        return count;
+    }
+
+    public const string ExportedAction = "audit.exported";
+
+    /// <summary>
     /// Verifies the chain and, only when it is intact and has grown, signs its head: a broken chain is
     /// never blessed by a new signature. Safe to run twice (the same size gives the same file name).
     /// </summary>
