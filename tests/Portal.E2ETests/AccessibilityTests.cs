@@ -30,6 +30,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         ("/admin/teams", "/admin/teams", "Pat Nakamura"),
         ("/admin/users", "/admin/users", "Pat Nakamura"),
         ("/admin/security-events", "/admin/security-events", "Aude Laurent"),
+        ("/audit", "/audit", "Aude Laurent"),
         ("/account/signed-out", "/account/signed-out", null),
         ("/account/sign-in-failed", "/account/sign-in-failed", null),
     ];

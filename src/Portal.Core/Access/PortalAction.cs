@@ -36,6 +36,10 @@ public enum PortalAction
     ViewSecurityEvents,
     /// <summary>See corrupt blobs and other integrity alerts.</summary>
     ReviewIntegrityAlerts,
+    /// <summary>Read a team's audit log (TeamAdmins their team; Auditors and PlatformAdmins every team).</summary>
+    ViewAudit,
+    /// <summary>Read every team's audit log at once, verify the chain, download signed checkpoints.</summary>
+    VerifyAudit,
 }
 
 /// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>
