@@ -25,6 +25,9 @@ public static class RegistryErrors
     public static readonly Error Stale = Error.Conflict("resource.stale", "Someone changed this since you read it (If-Match does not match). Reload and try again.");
     public static readonly Error ReadOnly = Error.Forbidden("asset.read-only", "This asset is shared with your team read-only.");
     public static readonly Error IdempotencyReuse = Error.Conflict("idempotency.key-reused", "This Idempotency-Key was used for a different request.");
+    public static Error LineageCycle(string reference) =>
+        Error.Validation("lineage.cycle", $"Lineage points at '{reference}', the version being registered: a version cannot come from itself.");
+
     public static Error UpstreamNotFound(string reference) =>
         Error.Validation("lineage.upstream-not-found", $"Lineage points at '{reference}', which does not exist, is not ready, or is not visible to you.");
 }

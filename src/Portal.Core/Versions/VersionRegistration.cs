@@ -65,8 +65,12 @@ public sealed partial class VersionService
         db.Versions.Add(version);
 
         var edges = new List<object>();
+        // Edges are fixed at registration and point only at versions that already exist, so the only
+        // cycle a registration could close is a version naming itself: refuse that by name.
         foreach (var reference in input.Lineage ?? [])
         {
+            if (NamesItself(reference, found.Value.Team.Slug, found.Value.Asset.Name, text))
+                return RegistryErrors.LineageCycle($"{reference.Team}/{reference.Asset}@{reference.Version}");
             var upstream = await FindUpstreamAsync(db, caller, reference, ct);
             if (upstream is null)
                 return RegistryErrors.UpstreamNotFound($"{reference.Team}/{reference.Asset}@{reference.Version}");
@@ -89,6 +93,11 @@ public sealed partial class VersionService
         }
         return await DetailAsync(db, caller, team, version.Id, ct);
     }
+
+    private static bool NamesItself(UpstreamReference reference, string team, string asset, string version) =>
+        string.Equals(reference.Team, team, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(reference.Asset, asset, StringComparison.OrdinalIgnoreCase)
+        && (AssetVersion.ParseVersion(reference.Version) is { IsSuccess: true } parsed ? parsed.Value.ToString() : reference.Version) == version;
 
     private static async Task<Guid?> FindUpstreamAsync(PortalDbContext db, CallerAccess caller, UpstreamReference reference, CancellationToken ct)
     {
