@@ -17,6 +17,7 @@ public static class RegistryEndpoints
         registry.MapMetricEndpoints();
         registry.MapModelCardEndpoints();
         registry.MapPromptEndpoints();
+        registry.MapLineageEndpoints();
         registry.MapArtifactEndpoints(uploads);
     }
 }

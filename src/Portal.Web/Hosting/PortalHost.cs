@@ -63,6 +63,7 @@ public static class PortalHost
         services.AddScoped<UserAdminService>();
         services.AddScoped<AssetService>();
         services.AddScoped<VersionService>();
+        services.AddScoped<Portal.Core.Lineage.LineageGraphService>();
         services.AddScoped<MetricService>();
         services.AddScoped<ArtifactService>();
         services.AddSingleton(settings.Storage);
