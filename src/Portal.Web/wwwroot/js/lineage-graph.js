@@ -1,0 +1,85 @@
+// Draws a version's lineage with Cytoscape.js and the dagre layered layout, left to right.
+// The libraries are the portal's own static files, loaded on first use (CSP: script-src 'self').
+const libraries = ["lib/cytoscape/cytoscape.min.js", "lib/cytoscape/dagre.min.js", "lib/cytoscape/cytoscape-dagre.js"];
+let loading;
+
+function loadScript(src) {
+    return new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error("Could not load " + src));
+        document.head.appendChild(script);
+    });
+}
+
+function loadLibraries() {
+    // In order: cytoscape-dagre registers itself with the cytoscape and dagre globals.
+    loading ??= libraries.reduce((chain, src) => chain.then(() => loadScript(src)), Promise.resolve());
+    return loading;
+}
+
+const graphs = new WeakMap();
+
+export async function render(container, nodes, links) {
+    await loadLibraries();
+    graphs.get(container)?.destroy();
+    const cy = window.cytoscape({
+        container,
+        elements: [
+            ...nodes.map(n => ({ data: n })),
+            ...links.map((l, i) => ({ data: { id: "e" + i, source: l.from, target: l.to, label: l.kind } })),
+        ],
+        layout: { name: "dagre", rankDir: "LR", nodeSep: 24, rankSep: 80 },
+        minZoom: 0.1,
+        maxZoom: 3,
+        style: [
+            {
+                selector: "node", style: {
+                    "label": "data(label)", "background-color": "data(color)", "shape": "round-rectangle",
+                    "width": "label", "height": 28, "padding": "8px", "color": "#ffffff", "font-size": 12,
+                    "text-valign": "center", "text-halign": "center", "border-width": 0,
+                },
+            },
+            { selector: "node[root]", style: { "border-width": 3, "border-color": "#111827" } },
+            { selector: "node.match", style: { "border-width": 3, "border-color": "#f59e0b" } },
+            { selector: "node.dimmed", style: { "opacity": 0.25 } },
+            {
+                selector: "edge", style: {
+                    "width": 1.5, "line-color": "#6b7280", "target-arrow-color": "#6b7280", "target-arrow-shape": "triangle",
+                    "curve-style": "bezier", "label": "data(label)", "font-size": 9, "color": "#374151", "text-rotation": "autorotate",
+                },
+            },
+        ],
+    });
+    // A small graph is not blown up to fill the frame.
+    cy.one("layoutstop", () => {
+        if (cy.zoom() > 1.1) {
+            cy.zoom(1.1);
+            cy.center();
+        }
+    });
+    cy.on("tap", "node", e => {
+        const href = e.target.data("href");
+        if (href) window.location.assign(href);
+    });
+    graphs.set(container, cy);
+}
+
+export function highlight(container, term) {
+    const cy = graphs.get(container);
+    if (!cy) return 0;
+    const text = (term ?? "").trim().toLowerCase();
+    cy.nodes().removeClass("match dimmed");
+    if (!text) return 0;
+    const matches = cy.nodes().filter(n => (n.data("label") ?? "").toLowerCase().includes(text));
+    cy.nodes().difference(matches).addClass("dimmed");
+    matches.addClass("match");
+    if (matches.length) cy.animate({ fit: { eles: matches, padding: 60 }, duration: 200 });
+    return matches.length;
+}
+
+export function dispose(container) {
+    graphs.get(container)?.destroy();
+    graphs.delete(container);
+}

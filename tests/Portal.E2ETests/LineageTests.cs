@@ -1,0 +1,36 @@
+using Microsoft.Playwright;
+using Portal.E2ETests.Pages;
+
+namespace Portal.E2ETests;
+
+/// <summary>Lineage in the browser on the demo registry: the graph of a model version, through to its dataset, and its impact.</summary>
+public sealed class LineageTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task Contributor_sees_the_lineage_graph_and_clicks_through_to_the_dataset()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/churn-classifier/versions/1.1.0", "Maya Contreras");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Lineage" }).ClickAsync();
+            var graph = page.GetByTestId("lineage-graph");
+            // Cytoscape draws on canvases inside the container once the layout has run.
+            await Assertions.Expect(graph.Locator("canvas").First).ToBeAttachedAsync();
+            await Assertions.Expect(page.GetByTestId("lineage-nodes")).ToContainTextAsync("customer-churn-data");
+            await shell.ScreenshotAsync("lineage-graph");
+
+            await page.GetByTestId("lineage-nodes").GetByRole(AriaRole.Link, new() { Name = "customer-churn-data", Exact = false }).First.ClickAsync();
+            await Assertions.Expect(shell.Heading).ToContainTextAsync("customer-churn-data");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Impact" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("impact")).ToContainTextAsync("churn-classifier");
+            await shell.ScreenshotAsync("lineage-impact");
+        }
+        catch
+        {
+            await shell.ScreenshotFailureAsync("lineage-failure");
+            throw;
+        }
+    }
+}
