@@ -52,13 +52,11 @@ export async function render(container, nodes, links) {
             },
         ],
     });
-    // A small graph is not blown up to fill the frame.
-    cy.one("layoutstop", () => {
-        if (cy.zoom() > 1.1) {
-            cy.zoom(1.1);
-            cy.center();
-        }
-    });
+    // A small graph is not blown up to fill the frame (the dagre layout has run by now: it is synchronous).
+    if (cy.zoom() > 1.1) {
+        cy.zoom(1.1);
+        cy.center();
+    }
     cy.on("tap", "node", e => {
         const href = e.target.data("href");
         if (href) window.location.assign(href);
