@@ -74,8 +74,57 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             : base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
+    /// <summary>
+    /// Entity types whose rows change without an audit event by design: the log itself, its technical
+    /// bookkeeping (idempotency replies, key rings, the refused-attempt stream, verification timestamps)
+    /// and the identity provider's own tables.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Unaudited = new HashSet<string>
+    {
+        nameof(AuditEvent), nameof(IdempotencyRecord), nameof(DataProtectionKeyRecord), nameof(SecurityEvent),
+    };
+
+    /// <summary>Set by tests to hear of every save that changes audited data without writing an audit event (connection string, entity types).</summary>
+    public static Action<string?, IReadOnlyList<string>>? UnauditedSaveObserver { get; set; }
+
+    private readonly List<string> _unauditedInTransaction = [];
+
+    /// <summary>
+    /// A save inside an explicit transaction may leave its audit event to a later save of the same
+    /// transaction (a request's event needs the request's generated id): such changes count as unaudited
+    /// only if no later save of this context adds an event.
+    /// </summary>
+    private void ObserveUnauditedChanges()
+    {
+        if (UnauditedSaveObserver is not { } observer)
+            return;
+        if (AuditChain.HasPending(this))
+        {
+            _unauditedInTransaction.Clear();
+            return;
+        }
+        var changed = ChangeTracker.Entries()
+            .Where(e => e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted)
+            .Select(e => e.Metadata.ClrType)
+            .Where(t => t.Namespace?.StartsWith("Portal.", StringComparison.Ordinal) == true && !Unaudited.Contains(t.Name))
+            .Select(t => t.Name).Distinct().ToList();
+        if (changed.Count > 0 && Database.CurrentTransaction is not null)
+            _unauditedInTransaction.AddRange(changed);
+        else if (changed.Count > 0)
+            observer(Database.GetConnectionString(), changed);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        if (_unauditedInTransaction.Count > 0)
+            UnauditedSaveObserver?.Invoke(Database.GetConnectionString(), [.. _unauditedInTransaction.Distinct()]);
+        _unauditedInTransaction.Clear();
+        return base.DisposeAsync();
+    }
+
     private void GuardAppendOnly()
     {
+        ObserveUnauditedChanges();
         foreach (var entry in ChangeTracker.Entries<AuditEvent>())
         {
             if (entry.State is EntityState.Modified or EntityState.Deleted)

@@ -41,7 +41,7 @@ public static class AuditCanonicalForm
         WriteText(output, e.Action);
         WriteText(output, e.SubjectType);
         WriteText(output, e.SubjectId);
-        WriteText(output, e.TeamId?.ToString("D"));
+        WriteGuid(output, e.TeamId);
         WriteText(output, e.Before);
         WriteText(output, e.After);
         WriteText(output, e.CorrelationId);
@@ -81,10 +81,24 @@ public static class AuditCanonicalForm
             output.Advance(4);
             return;
         }
-        var length = Encoding.UTF8.GetByteCount(text);
-        var span = output.GetSpan(4 + length);
+        // Encoded straight into the output, then the length written in front: one pass over the text.
+        var span = output.GetSpan(4 + Encoding.UTF8.GetMaxByteCount(text.Length));
+        var length = Encoding.UTF8.GetBytes(text, span[4..]);
         BinaryPrimitives.WriteUInt32BigEndian(span, (uint)length);
-        Encoding.UTF8.GetBytes(text, span[4..]);
+        output.Advance(4 + length);
+    }
+
+    /// <summary>A GUID as its 36-character lowercase "D" text, like any other text field.</summary>
+    private static void WriteGuid(IBufferWriter<byte> output, Guid? id)
+    {
+        if (id is not { } value)
+        {
+            WriteText(output, null);
+            return;
+        }
+        var span = output.GetSpan(40);
+        value.TryFormat(span[4..], out var length, "D");
+        BinaryPrimitives.WriteUInt32BigEndian(span, (uint)length);
         output.Advance(4 + length);
     }
 }

@@ -10,25 +10,48 @@ namespace Portal.Core.Audit.Chain;
 /// </summary>
 public sealed class MerkleTree
 {
-    private readonly List<byte[]>[] _levels;
+    /// <summary>Each level as one flat array of 32-byte hashes: a million leaves cost a few large arrays, not millions of small ones.</summary>
+    private readonly byte[][] _levels;
+    private readonly long _size;
 
-    public MerkleTree(IReadOnlyList<byte[]> leafHashes)
+    public MerkleTree(IReadOnlyList<byte[]> leafHashes) : this(Flatten(leafHashes), leafHashes.Count)
     {
-        var levels = new List<List<byte[]>> { new(leafHashes) };
-        while (levels[^1].Count > 1)
+    }
+
+    /// <summary>A tree over the first <paramref name="leafCount"/> leaf hashes laid end to end, 32 bytes each (the array is kept, not copied).</summary>
+    public MerkleTree(byte[] flatLeafHashes, int leafCount)
+    {
+        if (leafCount < 0 || (long)leafCount * 32 > flatLeafHashes.Length)
+            throw new ArgumentOutOfRangeException(nameof(leafCount), leafCount, "More leaves than hashes given.");
+        _size = leafCount;
+        var levels = new List<byte[]> { flatLeafHashes };
+        Span<byte> pair = stackalloc byte[65];
+        pair[0] = 0x01;
+        for (var count = leafCount; count > 1; count = (count + 1) / 2)
         {
             var below = levels[^1];
-            var above = new List<byte[]>((below.Count + 1) / 2);
-            for (var i = 0; i + 1 < below.Count; i += 2)
-                above.Add(HashChildren(below[i], below[i + 1]));
-            if (below.Count % 2 == 1)
-                above.Add(below[^1]);
+            var above = new byte[(count + 1) / 2 * 32];
+            for (var i = 0; i + 1 < count; i += 2)
+            {
+                below.AsSpan(i * 32, 64).CopyTo(pair[1..]);
+                SHA256.HashData(pair, above.AsSpan(i / 2 * 32, 32));
+            }
+            if (count % 2 == 1)
+                below.AsSpan((count - 1) * 32, 32).CopyTo(above.AsSpan(above.Length - 32));
             levels.Add(above);
         }
         _levels = [.. levels];
     }
 
-    public long Size => _levels[0].Count;
+    private static byte[] Flatten(IReadOnlyList<byte[]> hashes)
+    {
+        var flat = new byte[hashes.Count * 32];
+        for (var i = 0; i < hashes.Count; i++)
+            hashes[i].CopyTo(flat, i * 32);
+        return flat;
+    }
+
+    public long Size => _size;
 
     public static byte[] EmptyRoot { get; } = SHA256.HashData([]);
 
@@ -126,7 +149,7 @@ public sealed class MerkleTree
         if ((count & (count - 1)) == 0 && start % count == 0)
         {
             var level = System.Numerics.BitOperations.Log2((ulong)count);
-            return _levels[level][(int)(start / count)];
+            return _levels[level].AsSpan((int)(start / count) * 32, 32).ToArray();
         }
         var k = LargestPowerOfTwoBelow(count);
         return HashChildren(SubtreeHash(start, k), SubtreeHash(start + k, count - k));

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Portal.Core.Audit.Chain;
 using Portal.Core.Audit.Checkpoints;
 
@@ -14,7 +16,7 @@ namespace Portal.Core.Audit.Verification;
 /// </summary>
 public sealed class AuditChainVerifier
 {
-    private readonly List<byte[]> _leafHashes = [];
+    private byte[] _leafHashes = new byte[32 * 1024];
     private readonly List<byte[]> _chainHashes = [];
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
     private byte[] _previous = AuditCanonicalForm.GenesisHash.ToArray();
@@ -37,15 +39,24 @@ public sealed class AuditChainVerifier
                 : (e.Sequence, $"Sequence {e.Sequence} appears out of order (after {_expected - 1}).");
             return false;
         }
+        // One buffer [1 spare][previous hash 32][canonical...]: the chain hash reads from byte 1, then byte 32
+        // becomes the 0x00 leaf prefix and the leaf hash reads from there, so neither hash copies the event.
         _buffer.ResetWrittenCount();
+        _previous.CopyTo(_buffer.GetSpan(33)[1..]);
+        _buffer.Advance(33);
         AuditCanonicalForm.Write(e, _buffer);
-        var hash = AuditCanonicalForm.ChainHash(_previous, _buffer.WrittenSpan);
+        var written = _buffer.WrittenMemory.Span;
+        var hash = SHA256.HashData(written[1..]);
         if (!hash.AsSpan().SequenceEqual(e.Hash))
         {
             _failure = (e.Sequence, $"Sequence {e.Sequence}: its hash does not match its content and the previous event's hash (edited, inserted or moved).");
             return false;
         }
-        _leafHashes.Add(AuditCanonicalForm.LeafHash(_buffer.WrittenSpan));
+        MemoryMarshal.AsMemory(_buffer.WrittenMemory).Span[32] = 0x00;
+        var at = (int)(_expected - 1) * 32;
+        if (at + 32 > _leafHashes.Length)
+            Array.Resize(ref _leafHashes, _leafHashes.Length * 2);
+        SHA256.HashData(written[32..], _leafHashes.AsSpan(at, 32));
         _chainHashes.Add(hash);
         _previous = hash;
         _expected++;
@@ -59,7 +70,7 @@ public sealed class AuditChainVerifier
         if (_failure is { } broken)
             return AuditVerificationResult.Invalid(count, 0, broken.Sequence, broken.Message, at);
 
-        var tree = new MerkleTree(_leafHashes);
+        var tree = Tree();
         AuditCheckpoint? previous = null;
         foreach (var checkpoint in ordered)
         {
@@ -89,5 +100,5 @@ public sealed class AuditChainVerifier
     }
 
     /// <summary>The tree over every verified event, for proofs after a successful check.</summary>
-    public MerkleTree Tree() => new(_leafHashes);
+    public MerkleTree Tree() => new(_leafHashes, (int)Count);
 }
