@@ -20,6 +20,10 @@ public sealed class LineageTests(BrowserFixture fixture) : IClassFixture<Browser
             await Assertions.Expect(graph.Locator("canvas").First).ToBeAttachedAsync();
             await Assertions.Expect(page.GetByTestId("lineage-nodes")).ToContainTextAsync("customer-churn-data");
             await shell.ScreenshotAsync("lineage-graph");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Reproduce" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("manifest")).ToContainTextAsync("customer-churn-data");
+            await shell.ScreenshotAsync("lineage-manifest");
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Lineage" }).ClickAsync();
 
             await page.GetByTestId("lineage-nodes").GetByRole(AriaRole.Link, new() { Name = "customer-churn-data", Exact = false }).First.ClickAsync();
             await Assertions.Expect(shell.Heading).ToContainTextAsync("customer-churn-data");

@@ -33,6 +33,7 @@ public static class EndpointPermissions
         ["GetVersionLineage"] = PortalAction.ReadAsset,
         ["GetVersionImpact"] = PortalAction.ReadAsset,
         ["SearchImpact"] = null,
+        ["GetReproducibilityManifest"] = PortalAction.ReadAsset,
         ["UpdateVersion"] = PortalAction.RegisterAssets,
         ["FinalizeVersion"] = PortalAction.RegisterAssets,
         ["AbandonVersion"] = PortalAction.RegisterAssets,

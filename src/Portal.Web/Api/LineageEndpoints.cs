@@ -17,6 +17,10 @@ internal static class LineageEndpoints
             .WithSummary("Upstream and downstream, transitively (?direction=upstream|downstream|both&depth=1..25); versions you may not see are one nameless restricted node.");
         registry.MapGet(versionPath + "/impact", GetImpactAsync).WithName("GetVersionImpact")
             .WithSummary("Staging and Production versions that depend on this version, directly or transitively (?format=csv for a spreadsheet-safe CSV).");
+        registry.MapGet(versionPath + "/manifest", async (string team, string asset, string version, HttpContext ctx, CallerResolver r, ReproducibilityService s) =>
+                Answer(await s.GetAsync(await CallerAsync(ctx, r), team, asset, version, ctx.RequestAborted)))
+            .WithName("GetReproducibilityManifest")
+            .WithSummary("Everything recorded to rebuild the version: commit, image, pipeline run, parameters, artifacts and exact upstream versions with hashes.");
         registry.MapGet("/lineage/impact", SearchImpactAsync).WithName("SearchImpact")
             .WithSummary("Staging and Production versions built from a commit or container image (?commit= or ?image=), directly or transitively.");
     }

@@ -64,6 +64,7 @@ public static class PortalHost
         services.AddScoped<AssetService>();
         services.AddScoped<VersionService>();
         services.AddScoped<Portal.Core.Lineage.LineageGraphService>();
+        services.AddScoped<Portal.Core.Lineage.ReproducibilityService>();
         services.AddScoped<MetricService>();
         services.AddScoped<ArtifactService>();
         services.AddSingleton(settings.Storage);

@@ -48,6 +48,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["GetVersionLineage"] = TeamReaders,
         ["GetVersionImpact"] = TeamReaders,
         ["SearchImpact"] = Anyone,
+        ["GetReproducibilityManifest"] = TeamReaders,
         ["UpdateVersion"] = Contributors,
         ["FinalizeVersion"] = Contributors,
         ["AbandonVersion"] = Contributors,

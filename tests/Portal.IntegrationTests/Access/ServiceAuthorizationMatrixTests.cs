@@ -80,6 +80,7 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["LineageGraphService.GetAsync"] = Readers,
         ["LineageGraphService.ImpactAsync"] = Readers,
         ["LineageGraphService.ImpactOfSourceAsync"] = Filtered,
+        ["ReproducibilityService.GetAsync"] = Readers,
         ["VersionService.CreateAsync"] = Contributors,
         ["VersionService.GetAsync"] = Readers,
         ["VersionService.ListAsync"] = Readers,

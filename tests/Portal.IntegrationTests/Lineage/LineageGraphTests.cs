@@ -141,6 +141,22 @@ public abstract class LineageGraphTests(PortalApp app)
     }
 
     [Fact]
+    public async Task Manifest_names_the_exact_upstream_versions_with_their_hashes_and_what_was_not_recorded()
+    {
+        var d = await RegisterAsync();
+        var finance = await app.ApiClientAsync("finance", TeamRole.Viewer);
+
+        var manifest = await finance.GetFromJsonAsync<ReproducibilityManifest>($"/api/v1/teams/finance/assets/{d.Finance}/versions/1.0.0/manifest", JsonOptions);
+
+        var upstream = Assert.Single(manifest!.Upstream);
+        Assert.Equal((d.C, "1.0.0", "FineTunedFrom"), (upstream.Asset, upstream.Version, upstream.Relation));
+        Assert.Equal(Sha([3]), Assert.Single(upstream.Artifacts).Sha256);
+        Assert.Contains("No code commit was recorded.", manifest.Missing);
+        var data = await finance.GetAsync($"/api/v1/teams/marketing/assets/{d.Data}/versions/1.0.0/manifest");
+        Assert.Equal(HttpStatusCode.NotFound, data.StatusCode);
+    }
+
+    [Fact]
     public void Impact_csv_cells_are_never_read_as_formulas()
     {
         var csv = ImpactCsv.Write([new ImpactedVersion("=HYPERLINK(\"http://x\")", "+cmd", Portal.Core.Assets.AssetKind.Model, "-1", Stage.Production, 1, "@SUM(A1)")]);
