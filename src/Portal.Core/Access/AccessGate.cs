@@ -45,6 +45,7 @@ public static class AccessGate
         [PortalAction.ViewJobs] = new("open the jobs dashboard", null, Admins),
         [PortalAction.ViewSecurityEvents] = new("read security events", null, Readers),
         [PortalAction.ReviewIntegrityAlerts] = new("see integrity alerts", null, Admins),
+        [PortalAction.ExportAudit] = new("export audit dossiers and reports", TeamRole.TeamAdmin, Readers),
     };
 
     public static AccessDecision Decide(CallerAccess caller, PortalAction action, AccessTarget target)

@@ -36,6 +36,8 @@ public enum PortalAction
     ViewSecurityEvents,
     /// <summary>See corrupt blobs and other integrity alerts.</summary>
     ReviewIntegrityAlerts,
+    /// <summary>Export a team's asset dossiers and period reports (PDF, JSON); every team's for Auditors.</summary>
+    ExportAudit,
 }
 
 /// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>

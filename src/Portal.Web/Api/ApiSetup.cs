@@ -81,6 +81,7 @@ public static class ApiSetup
         api.MapLifecycleEndpoints();
         api.MapSecurityEventEndpoints();
         api.MapPolicyEndpoints();
+        api.MapExportEndpoints(uploads);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o

@@ -72,6 +72,7 @@ public static class PortalHost
         services.AddScoped<ModelCardService>();
         services.AddScoped<PromptTemplateService>();
         services.AddLifecycle(builder.Configuration);
+        services.AddExports();
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());
         services.AddSingleton(new SecurityEventLimits(settings.Security.Events.PerActorPerMinute, settings.Security.Events.MaxStored));
@@ -186,6 +187,7 @@ public static class PortalHost
         app.MapAccountEndpoints();
         app.MapPortalApi();
         app.MapBrowserDownloads();
+        app.MapBrowserExportDownloads();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapJobsDashboard();

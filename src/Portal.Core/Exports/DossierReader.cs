@@ -1,0 +1,111 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Data;
+using Portal.Core.Lifecycle;
+using Portal.Core.ModelCards;
+using Portal.Core.Teams;
+
+namespace Portal.Core.Exports;
+
+/// <summary>Reads everything the dossier of one asset holds. The caller has already passed the gate for the asset.</summary>
+internal static class DossierReader
+{
+    public static async Task<DossierContent> ReadAsync(PortalDbContext db, ExportHeader header, Guid assetId, CancellationToken ct)
+    {
+        var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
+        var team = await db.Teams.AsNoTracking().Where(t => t.Id == asset.TeamId).Select(t => t.Slug).SingleAsync(ct);
+        var sharedWith = await db.AssetShares.AsNoTracking().Where(s => s.AssetId == assetId)
+            .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => t.Slug).OrderBy(s => s).ToListAsync(ct);
+        var versions = await db.Versions.AsNoTracking().Where(v => v.AssetId == assetId)
+            .OrderBy(v => v.Major).ThenBy(v => v.Minor).ThenBy(v => v.Patch).ThenBy(v => v.Prerelease).ToListAsync(ct);
+        var label = versions.ToDictionary(v => v.Id, v => v.Version);
+        var versionIds = label.Keys.ToList();
+
+        var aliases = await db.Aliases.AsNoTracking().Where(a => a.AssetId == assetId).ToListAsync(ct);
+        var cards = await db.ModelCardRevisions.AsNoTracking().Where(c => versionIds.Contains(c.VersionId)).ToListAsync(ct);
+        var latestCards = cards.GroupBy(c => c.VersionId).ToDictionary(g => g.Key, g => g.MaxBy(c => c.Number)!);
+
+        var stages = await db.StageChanges.AsNoTracking().Where(s => s.AssetId == assetId).OrderBy(s => s.ChangedAt).ThenBy(s => s.Id).ToListAsync(ct);
+        var lineage = await LineageAsync(db, versionIds, label, ct);
+        var metrics = await db.Metrics.AsNoTracking().Where(m => versionIds.Contains(m.VersionId)).ToListAsync(ct);
+        var transitions = await TransitionsAsync(db, assetId, label, ct);
+        var events = await AuditEventsAsync(db, assetId, label, ct);
+
+        return new DossierContent(
+            header,
+            new DossierAsset(team, asset.Name, asset.Kind.ToString(), asset.Description, asset.Owner, asset.Tags, asset.CreatedAt, asset.CreatedBy, sharedWith),
+            ModelCard(versions.Select(v => v.Id).ToList(), latestCards, label),
+            versions.Select(v => new DossierVersion(v.Version, v.Status.ToString(), v.Stage.ToString(), v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Description,
+                v.Tags, v.GitRepository, v.GitCommit, v.ContainerImageDigest, latestCards.TryGetValue(v.Id, out var c) ? c.Completeness : null,
+                aliases.Where(a => a.VersionId == v.Id).Select(a => a.Name).Order().ToList())).ToList(),
+            stages.Select(s => new DossierStageChange(label.GetValueOrDefault(s.VersionId, "?"), s.From.ToString(), s.To.ToString(), s.ChangedAt, s.ChangedBy,
+                s.RequestId, s.Reason)).ToList(),
+            lineage,
+            metrics.GroupBy(m => (m.VersionId, m.Name, m.Slice, m.Source))
+                .Select(g => g.MaxBy(m => (m.RecordedAt, m.Id))!)
+                .OrderBy(m => versions.FindIndex(v => v.Id == m.VersionId)).ThenBy(m => m.Name).ThenBy(m => m.Slice).ThenBy(m => m.Source)
+                .Select(m => new DossierMetric(label[m.VersionId], m.Name, m.Slice, m.Source.ToString(), m.Value, m.RecordedAt)).ToList(),
+            transitions,
+            events,
+            ExportIntegrity.For(events));
+    }
+
+    /// <summary>The card of the Production version, else of the newest version that has one.</summary>
+    private static DossierModelCard? ModelCard(List<Guid> orderedVersions, Dictionary<Guid, ModelCardRevision> cards, Dictionary<Guid, string> label)
+    {
+        var id = orderedVersions.AsEnumerable().Reverse().FirstOrDefault(cards.ContainsKey);
+        if (id == Guid.Empty)
+            return null;
+        var card = cards[id];
+        var sections = ModelCardSections.All
+            .Select(s => new KeyValuePair<string, string>(s.Title, card.Sections.TryGetValue(s.Key, out var text) && text.Trim().Length > 0 ? text.Trim() : "(not written)"))
+            .ToList();
+        return new DossierModelCard(label[id], card.Number, card.Completeness, card.CreatedAt, card.CreatedBy, sections);
+    }
+
+    private static async Task<List<DossierLineage>> LineageAsync(PortalDbContext db, List<Guid> versionIds, Dictionary<Guid, string> label, CancellationToken ct)
+    {
+        var edges = await db.LineageEdges.AsNoTracking()
+            .Where(e => versionIds.Contains(e.VersionId) || versionIds.Contains(e.UpstreamVersionId)).ToListAsync(ct);
+        var others = edges.SelectMany(e => new[] { e.VersionId, e.UpstreamVersionId }).Where(id => !label.ContainsKey(id)).Distinct().ToList();
+        var names = await db.Versions.AsNoTracking().Where(v => others.Contains(v.Id))
+            .Join(db.Assets, v => v.AssetId, a => a.Id, (v, a) => new { v.Id, v.Version, a.Name, a.TeamId })
+            .Join(db.Teams, x => x.TeamId, t => t.Id, (x, t) => new { x.Id, Text = t.Slug + "/" + x.Name + "@" + x.Version })
+            .ToDictionaryAsync(x => x.Id, x => x.Text, ct);
+        string Name(Guid id) => label.TryGetValue(id, out var v) ? "this asset@" + v : names.GetValueOrDefault(id, id.ToString());
+        return edges
+            .SelectMany(e => new[]
+            {
+                label.ContainsKey(e.VersionId) ? new DossierLineage(label[e.VersionId], "upstream", e.Kind.ToString(), Name(e.UpstreamVersionId)) : null,
+                label.ContainsKey(e.UpstreamVersionId) ? new DossierLineage(label[e.UpstreamVersionId], "downstream", e.Kind.ToString(), Name(e.VersionId)) : null,
+            })
+            .OfType<DossierLineage>()
+            .OrderBy(l => l.Version).ThenBy(l => l.Direction).ThenBy(l => l.Other)
+            .ToList();
+    }
+
+    private static async Task<List<DossierTransition>> TransitionsAsync(PortalDbContext db, Guid assetId, Dictionary<Guid, string> label, CancellationToken ct)
+    {
+        var requests = await db.TransitionRequests.AsNoTracking().Where(r => r.AssetId == assetId).OrderBy(r => r.Id).ToListAsync(ct);
+        var ids = requests.Select(r => r.Id).ToList();
+        var decisions = (await db.TransitionDecisions.AsNoTracking().Where(d => ids.Contains(d.RequestId)).ToListAsync(ct))
+            .OrderBy(d => d.DecidedAt).ToLookup(d => d.RequestId);
+        return requests.Select(r => new DossierTransition(r.Id, label.GetValueOrDefault(r.VersionId, "?"), r.Target, r.State.ToString(), r.RequestedBy, r.CreatedAt,
+            r.Justification, r.ClosedAt, r.ClosedBy, r.CloseReason, r.IsRollbackReview,
+            decisions[r.Id].Select(d => new DossierDecision(d.Approved, d.ActorName, d.Team, d.Role.ToString(), d.Comment, d.DecidedAt)).ToList(),
+            LifecycleJson.ReadList<Policies.RuleResult>(r.ApplyEvaluationJson ?? r.EvaluationJson))).ToList();
+    }
+
+    /// <summary>The events whose subject is the asset or one of its versions, in chain order.</summary>
+    private static async Task<List<ExportAuditEvent>> AuditEventsAsync(PortalDbContext db, Guid assetId, Dictionary<Guid, string> label, CancellationToken ct)
+    {
+        var assetKey = assetId.ToString();
+        var versionKeys = label.Keys.Select(k => k.ToString()).ToList();
+        var events = await db.AuditEvents.AsNoTracking()
+            .Where(e => (e.SubjectType == "asset" && e.SubjectId == assetKey) || (e.SubjectType == "version" && versionKeys.Contains(e.SubjectId))
+                || (e.SubjectType == "export" && e.After != null && e.After.Contains(assetKey)))
+            .OrderBy(e => e.Sequence).ToListAsync(ct);
+        return events.Select(e => new ExportAuditEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action,
+            e.SubjectType == "version" && Guid.TryParse(e.SubjectId, out var v) && label.TryGetValue(v, out var name) ? "version " + name : e.SubjectType,
+            e.Before, e.After, ExportIntegrity.HashOf(e))).ToList();
+    }
+}
