@@ -34,13 +34,13 @@ internal static class DossierComposer
         blocks.Add(new HeadingBlock("Versions"));
         blocks.Add(ExportText.TableOrNone(d.Versions.Count,
             [new("Version", 1.1f), new("Status", 0.9f), new("Stage", 1f), new("Aliases", 1f), new("Registered", 2.2f), new("Card", 0.6f), new("Commit", 1.6f, true)],
-            d.Versions.Select(v => (IReadOnlyList<string>)[v.Version, v.Status, v.Stage, ExportText.List(v.Aliases), $"{ExportText.Time(v.CreatedAt)} by {v.CreatedBy}",
+            d.Versions.Select(v => (IReadOnlyList<string>)[v.Version, v.Status, v.Stage, ExportText.List(v.Aliases), $"{ExportText.Cell(v.CreatedAt)} by {v.CreatedBy}",
                 v.ModelCardCompleteness is { } c ? c + "%" : "none", v.GitCommit ?? ""])));
 
         blocks.Add(new HeadingBlock("Stage history"));
         blocks.Add(ExportText.TableOrNone(d.StageHistory.Count,
             [new("Version", 1f), new("From → to", 1.6f), new("When", 1.5f), new("By", 1.3f), new("Request", 0.7f), new("Reason", 2f)],
-            d.StageHistory.Select(s => (IReadOnlyList<string>)[s.Version, $"{s.From} → {s.To}", ExportText.Time(s.At), s.By,
+            d.StageHistory.Select(s => (IReadOnlyList<string>)[s.Version, $"{s.From} → {s.To}", ExportText.Cell(s.At), s.By,
                 s.RequestId is { } r ? "#" + r.ToString(CultureInfo.InvariantCulture) : "", s.Reason])));
 
         blocks.Add(new HeadingBlock("Lineage"));
@@ -52,7 +52,7 @@ internal static class DossierComposer
         blocks.Add(ExportText.TableOrNone(d.Metrics.Count,
             [new("Version", 1f), new("Metric", 1.5f), new("Slice", 1.5f), new("Source", 1.1f), new("Value", 1f), new("Recorded", 1.6f)],
             d.Metrics.Select(m => (IReadOnlyList<string>)[m.Version, m.Name, m.Slice.Length == 0 ? "(overall)" : m.Slice, m.Source,
-                m.Value.ToString("0.####", CultureInfo.InvariantCulture), ExportText.Time(m.RecordedAt)])));
+                m.Value.ToString("0.####", CultureInfo.InvariantCulture), ExportText.Cell(m.RecordedAt)])));
 
         blocks.Add(new HeadingBlock("Transition requests, approvals and policy results"));
         if (d.Transitions.Count == 0)
@@ -64,8 +64,9 @@ internal static class DossierComposer
         blocks.Add(new ParagraphBlock("Every recorded change and sensitive read of this asset and its versions, in the order of the audit log. "
             + "The hash column is the event's link in the hash chain.", Muted: true));
         blocks.Add(ExportText.TableOrNone(d.AuditEvents.Count,
-            [new("Seq", 0.6f, true), new("When", 1.45f), new("Actor", 1.2f), new("Action", 1.5f), new("Subject", 1.1f), new("Hash (SHA-256)", 2.6f, true)],
-            d.AuditEvents.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture), ExportText.Time(e.OccurredAt), e.Actor, e.Action,
+            // Widths chosen so a time fits one line and a SHA-256 exactly two.
+            [new("Seq", 0.4f, true), new("When", 1.2f), new("Actor", 1f), new("Action", 1.4f), new("Subject", 0.8f), new("Hash (SHA-256)", 2.1f, true)],
+            d.AuditEvents.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture), ExportText.Cell(e.OccurredAt), e.Actor, e.Action,
                 e.Subject, e.Hash ?? "not recorded"])));
 
         blocks.Add(new HeadingBlock("Integrity: checkpoint, inclusion proofs and verification"));
@@ -90,10 +91,10 @@ internal static class DossierComposer
         if (t.Decisions.Count > 0)
             blocks.Add(new TableBlock(
                 [new("Decision", 0.8f), new("By", 1.3f), new("Counts for", 1.3f), new("When", 1.4f), new("Comment", 3f)],
-                t.Decisions.Select(x => (IReadOnlyList<string>)[x.Approved ? "Approved" : "Rejected", x.By, $"{x.Team} {x.Role}", ExportText.Time(x.At), x.Comment]).ToList()));
+                t.Decisions.Select(x => (IReadOnlyList<string>)[x.Approved ? "Approved" : "Rejected", x.By, $"{x.Team} {x.Role}", ExportText.Cell(x.At), x.Comment]).ToList()));
         if (t.PolicyResults.Count > 0)
             blocks.Add(new TableBlock(
-                [new("Policy", 1.3f), new("Rule", 1.3f), new("Result", 0.8f), new("Explanation", 3.5f)],
+                [new("Policy", 1.6f), new("Rule", 1.6f), new("Result", 0.95f), new("Explanation", 3.2f)],
                 t.PolicyResults.Select(r => (IReadOnlyList<string>)[$"{r.Policy} r{r.PolicyRevision}", r.Rule, r.Outcome.ToString(), r.Explanation]).ToList()));
     }
 }

@@ -7,6 +7,9 @@ internal static class ExportText
 {
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
+    /// <summary>A time in a table cell; the document says once that times are UTC.</summary>
+    public static string Cell(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
     public static string List(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(", ", items);
 
     public static string OrNone(string? text) => string.IsNullOrWhiteSpace(text) ? "none" : text.Trim();
@@ -16,7 +19,7 @@ internal static class ExportText
         new("Export", h.ExportId.ToString()),
         new("Covers", h.Scope),
         new("Issued to", h.IssuedTo),
-        new("Generated", Time(h.GeneratedAt)),
+        new("Generated", Time(h.GeneratedAt) + " (all times in this export are UTC)"),
         new("Checking this file", "Upload it on the portal's Audit → Check an export page: its SHA-256 is recorded in the audit log when it is issued."),
     ];
 

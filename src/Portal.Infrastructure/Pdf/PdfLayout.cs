@@ -31,6 +31,8 @@ internal sealed class PdfLayout(PdfFonts fonts)
     private static readonly SKColor KeyFill = new(0xf5, 0xf6, 0xf8);
 
     private const float BodySize = 8.5f;
+    /// <summary>Tables are set a little smaller than text: audit tables are dense and read by scanning.</summary>
+    private const float TableSize = 7.5f;
     private const float Padding = 3f;
     private const float LineFactor = 1.3f;
 
@@ -101,7 +103,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
     {
         float[] widths = [ContentWidth * 0.28f, ContentWidth * 0.72f];
         foreach (var (key, value) in kv.Pairs)
-            Row([new Cell(key, FontRole.Bold, Muted), new Cell(value, FontRole.Regular, Ink)], widths, keyFill: true, repeatHeader: null);
+            Row([new Cell(key, FontRole.Bold, Muted), new Cell(value, FontRole.Regular, Ink)], widths, BodySize, keyFill: true, repeatHeader: null);
         _y += 6f;
     }
 
@@ -110,16 +112,16 @@ internal sealed class PdfLayout(PdfFonts fonts)
         var total = t.Columns.Sum(c => c.Weight);
         var widths = t.Columns.Select(c => ContentWidth * c.Weight / total).ToArray();
         var header = t.Columns.Select(c => new Cell(c.Title, FontRole.Bold, Accent)).ToArray();
-        void PlaceHeader() => Row(header, widths, fill: HeaderFill, repeatHeader: null);
+        void PlaceHeader() => Row(header, widths, TableSize, fill: HeaderFill, repeatHeader: null);
 
         // A header alone at the foot of a page is useless: start the table where it and a row fit.
-        if (Remaining < 3 * (BodySize * LineFactor + 2 * Padding))
+        if (Remaining < 3 * (TableSize * LineFactor + 2 * Padding))
             NewPage();
         PlaceHeader();
         foreach (var row in t.Rows)
         {
             var cells = t.Columns.Select((c, i) => new Cell(i < row.Count ? row[i] : "", c.Monospace ? FontRole.Mono : FontRole.Regular, Ink)).ToArray();
-            Row(cells, widths, repeatHeader: PlaceHeader);
+            Row(cells, widths, TableSize, repeatHeader: PlaceHeader);
         }
         _y += 8f;
     }
@@ -127,10 +129,10 @@ internal sealed class PdfLayout(PdfFonts fonts)
     private sealed record Cell(string Text, FontRole Font, SKColor Color);
 
     /// <summary>One row of cells; moves to a new page (repeating the header) when it does not fit, and splits only a row taller than a page.</summary>
-    private void Row(Cell[] cells, float[] widths, Action? repeatHeader, SKColor? fill = null, bool keyFill = false)
+    private void Row(Cell[] cells, float[] widths, float size, Action? repeatHeader, SKColor? fill = null, bool keyFill = false)
     {
-        var lineHeight = BodySize * LineFactor;
-        var lines = cells.Select((c, i) => Wrap(Clean(c.Text), c.Font, BodySize, widths[i] - 2 * Padding)).ToArray();
+        var lineHeight = size * LineFactor;
+        var lines = cells.Select((c, i) => Wrap(Clean(c.Text), c.Font, size, widths[i] - 2 * Padding)).ToArray();
         var count = Math.Max(1, lines.Max(l => l.Count));
         // Usable height of a fresh page below a repeated header of up to two lines.
         var fullPage = PageHeight - Bottom - Top - 2 * lineHeight - 4 * Padding;
@@ -141,7 +143,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
             var height = (count - done) * lineHeight + 2 * Padding;
             if (height <= Remaining)
             {
-                PlaceLines(cells, lines, widths, done, count - done, fill, keyFill);
+                PlaceLines(cells, lines, widths, size, done, count - done, fill, keyFill);
                 return;
             }
             if (!moved && !AtPageTop && height <= fullPage)
@@ -155,7 +157,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
             var fits = (int)Math.Floor((Remaining - 2 * Padding) / lineHeight);
             if (fits >= 1)
             {
-                PlaceLines(cells, lines, widths, done, fits, fill, keyFill);
+                PlaceLines(cells, lines, widths, size, done, fits, fill, keyFill);
                 done += fits;
             }
             NewPage();
@@ -164,9 +166,9 @@ internal sealed class PdfLayout(PdfFonts fonts)
         }
     }
 
-    private void PlaceLines(Cell[] cells, List<string>[] lines, float[] widths, int from, int take, SKColor? fill, bool keyFill)
+    private void PlaceLines(Cell[] cells, List<string>[] lines, float[] widths, float size, int from, int take, SKColor? fill, bool keyFill)
     {
-        var lineHeight = BodySize * LineFactor;
+        var lineHeight = size * LineFactor;
         var height = take * lineHeight + 2 * Padding;
         if (fill is { } f)
             _page.Add(new RectOp(SKRect.Create(Margin, _y, ContentWidth, height), f));
@@ -177,8 +179,8 @@ internal sealed class PdfLayout(PdfFonts fonts)
         {
             for (var l = from; l < Math.Min(from + take, lines[c].Count); l++)
             {
-                var baseline = _y + Padding + (l - from + 1) * lineHeight - BodySize * 0.3f;
-                _page.Add(new TextOp(x + Padding, baseline, lines[c][l], cells[c].Font, BodySize, cells[c].Color));
+                var baseline = _y + Padding + (l - from + 1) * lineHeight - size * 0.3f;
+                _page.Add(new TextOp(x + Padding, baseline, lines[c][l], cells[c].Font, size, cells[c].Color));
             }
             x += widths[c];
         }
@@ -213,6 +215,10 @@ internal sealed class PdfLayout(PdfFonts fonts)
                 while (line.Length > 1 && font.MeasureText(line) > width)
                 {
                     var fit = Math.Max(1, (int)font.BreakText(line, width));
+                    // Names like transition.requested or production-minimum break after their punctuation when they can.
+                    var soft = line.LastIndexOfAny(['.', '-', '/', '_', ':'], fit - 1);
+                    if (soft >= fit / 2)
+                        fit = soft + 1;
                     result.Add(line[..fit]);
                     line = line[fit..];
                 }
