@@ -65,7 +65,7 @@ internal static class DossierComposer
             + "The hash column is the event's link in the hash chain.", Muted: true));
         blocks.Add(ExportText.TableOrNone(d.AuditEvents.Count,
             // Widths chosen so a time fits one line and a SHA-256 exactly two.
-            [new("Seq", 0.4f, true), new("When", 1.2f), new("Actor", 1f), new("Action", 1.4f), new("Subject", 0.8f), new("Hash (SHA-256)", 2.1f, true)],
+            [new("Seq", 0.4f, true), new("When", 1.3f), new("Actor", 1.05f), new("Action", 1.35f), new("Subject", 0.7f), new("Hash (SHA-256)", 2.1f, true)],
             d.AuditEvents.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture), ExportText.Cell(e.OccurredAt), e.Actor, e.Action,
                 e.Subject, e.Hash ?? "not recorded"])));
 

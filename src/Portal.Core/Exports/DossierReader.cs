@@ -105,7 +105,7 @@ internal static class DossierReader
                 || (e.SubjectType == "export" && e.After != null && e.After.Contains(assetKey)))
             .OrderBy(e => e.Sequence).ToListAsync(ct);
         return events.Select(e => new ExportAuditEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action,
-            e.SubjectType == "version" && Guid.TryParse(e.SubjectId, out var v) && label.TryGetValue(v, out var name) ? "version " + name : e.SubjectType,
+            e.SubjectType == "version" && Guid.TryParse(e.SubjectId, out var v) && label.TryGetValue(v, out var name) ? "v" + name : e.SubjectType,
             e.Before, e.After, ExportIntegrity.HashOf(e))).ToList();
     }
 }

@@ -114,8 +114,8 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var key = caller.Actor.PersonKey;
-        var rows = await Views(db.AuditExports.AsNoTracking().Where(x => x.RequestedByKey == key))
-            .OrderByDescending(x => x.RequestedAt).Take(50).ToListAsync(ct);
+        var rows = await Views(db.AuditExports.AsNoTracking().Where(x => x.RequestedByKey == key).OrderByDescending(x => x.RequestedAt).Take(50))
+            .ToListAsync(ct);
         return rows;
     }
 

@@ -19,7 +19,7 @@ internal static class PeriodReportComposer
         {
             blocks.Add(new HeadingBlock(section.Title));
             blocks.Add(ExportText.TableOrNone(section.Entries.Count,
-                [new("Seq", 0.5f, true), new("When", 1.3f), new("Team", 0.9f), new("Actor", 1.1f), new("Action", 1.5f), new("Subject", 1.5f), new("Details", 2.8f)],
+                [new("Seq", 0.5f, true), new("When", 1.8f), new("Team", 0.9f), new("Actor", 1.1f), new("Action", 1.5f), new("Subject", 1.5f), new("Details", 2.8f)],
                 section.Entries.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture), ExportText.Cell(e.At), e.Team, e.Actor, e.Action,
                     e.Subject, e.Details])));
         }

@@ -114,6 +114,9 @@ public abstract class DossierExportTests(PortalApp app)
         var (view, file) = await MakeAsync(app, auditor, ChurnDossier);
         var someoneElse = await app.InScopeAsync<ExportService, Portal.Core.Common.Result<ExportFile>>(s => s.DownloadAsync(otherAuditor, view.Id.ToString()));
         Assert.Equal("export.not-found", someoneElse.Error!.Code);
+        Assert.Contains((await app.InScopeAsync<ExportService, Portal.Core.Common.Result<IReadOnlyList<ExportView>>>(s => s.ListAsync(auditor))).Value, x => x.Id == view.Id);
+        Assert.DoesNotContain((await app.InScopeAsync<ExportService, Portal.Core.Common.Result<IReadOnlyList<ExportView>>>(s => s.ListAsync(otherAuditor))).Value,
+            x => x.Id == view.Id);
         // The finance TeamAdmin may not export marketing, so the check tells them nothing about this file.
         Assert.False((await CheckAsync(app, otherAdmin, file.Content)).Value.Issued);
     }
