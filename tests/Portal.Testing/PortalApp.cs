@@ -29,6 +29,7 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
     public string RootUrl => realPort ? $"http://127.0.0.1:{_port}" : "http://localhost";
     public TestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
     public string ArtifactRoot { get; } = Path.Combine(Path.GetTempPath(), "portal-tests", "artifacts-" + Guid.NewGuid().ToString("N"));
+    public string CheckpointDirectory => Path.Combine(ArtifactRoot, "audit-checkpoints");
 
     public async ValueTask InitializeAsync()
     {
@@ -48,6 +49,8 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseSetting("Portal:SeedDemoData", "true");
         builder.UseSetting("AllowedHosts", "*");
         builder.UseSetting("Artifacts:Root", ArtifactRoot);
+        builder.UseSetting("Audit:SigningKeyPath", Path.Combine(ArtifactRoot, "audit-signing-key.pem"));
+        builder.UseSetting("Audit:CheckpointDirectory", CheckpointDirectory);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         // Test classes sign in dozens of times a minute from one address; the limit itself is tested with its own setting.
         builder.UseSetting("Security:RateLimits:SignInPerMinute", "100000");

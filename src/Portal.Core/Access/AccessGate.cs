@@ -45,6 +45,8 @@ public static class AccessGate
         [PortalAction.ViewJobs] = new("open the jobs dashboard", null, Admins),
         [PortalAction.ViewSecurityEvents] = new("read security events", null, Readers),
         [PortalAction.ReviewIntegrityAlerts] = new("see integrity alerts", null, Admins),
+        [PortalAction.ViewAudit] = new("read this team's audit log", TeamRole.TeamAdmin, Readers),
+        [PortalAction.VerifyAudit] = new("read the whole audit log and verify it", null, Readers),
         [PortalAction.ExportAudit] = new("export audit dossiers and reports", TeamRole.TeamAdmin, Readers),
     };
 

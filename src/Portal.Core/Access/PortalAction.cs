@@ -36,6 +36,10 @@ public enum PortalAction
     ViewSecurityEvents,
     /// <summary>See corrupt blobs and other integrity alerts.</summary>
     ReviewIntegrityAlerts,
+    /// <summary>Read a team's audit log (TeamAdmins their team; Auditors and PlatformAdmins every team).</summary>
+    ViewAudit,
+    /// <summary>Read every team's audit log at once, verify the chain, download signed checkpoints.</summary>
+    VerifyAudit,
     /// <summary>Export a team's asset dossiers and period reports (PDF, JSON); every team's for Auditors.</summary>
     ExportAudit,
 }

@@ -3,8 +3,9 @@ using Portal.Core.Common;
 namespace Portal.Core.Audit;
 
 /// <summary>
-/// One append-only record of a state change or sensitive read. <see cref="Sequence"/> orders the
-/// events; the hash chain over them is added by the audit-chain feature and reads these columns.
+/// One append-only record of a state change or sensitive read. <see cref="Sequence"/> numbers the
+/// events 1, 2, 3... without gaps and <see cref="Hash"/> links each to the one before (ADR-010);
+/// both are set when the event is saved, by <see cref="Chain.AuditChain"/>.
 /// </summary>
 public sealed class AuditEvent
 {
@@ -22,4 +23,6 @@ public sealed class AuditEvent
     public string? After { get; set; }
     public string? CorrelationId { get; set; }
     public string? ClientAddress { get; set; }
+    /// <summary><c>SHA-256(previous event's hash ‖ canonical bytes)</c>, 32 bytes.</summary>
+    public byte[] Hash { get; set; } = [];
 }

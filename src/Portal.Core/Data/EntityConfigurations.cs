@@ -81,7 +81,9 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
     {
         b.ToTable("audit_events");
         b.HasKey(x => x.Sequence);
-        b.Property(x => x.Sequence).ValueGeneratedOnAdd();
+        // The chain assigns sequences itself, under its lock, so they stay gap-free (ADR-010).
+        b.Property(x => x.Sequence).ValueGeneratedNever().HasValueGenerator<Audit.Chain.PendingSequenceGenerator>();
+        b.Property(x => x.Hash).HasMaxLength(32).IsRequired();
         b.Property(x => x.ActorId).HasMaxLength(200).IsRequired();
         b.Property(x => x.ActorName).HasMaxLength(200).IsRequired();
         b.Property(x => x.Action).HasMaxLength(100).IsRequired();

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
 using Portal.Core.Audit;
+using Portal.Core.Audit.Chain;
 using Portal.Core.Common;
 using Portal.Core.Lineage;
 using Portal.Core.ModelCards;
@@ -61,13 +62,17 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         GuardAppendOnly();
+        if (AuditChain.HasPending(this))
+            throw AuditChain.SynchronousSaveRefused();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         GuardAppendOnly();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        return AuditChain.HasPending(this)
+            ? AuditChain.SaveAsync(this, acceptAllChangesOnSuccess, (accept, ct) => base.SaveChangesAsync(accept, ct), cancellationToken)
+            : base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 
     private void GuardAppendOnly()

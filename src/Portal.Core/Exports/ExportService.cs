@@ -79,7 +79,7 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
             if (string.IsNullOrWhiteSpace(request.Team))
             {
                 // Every team at once: only the global readers see every team.
-                if (AccessGate.Check(caller, PortalAction.ViewAllTeams) is { } denied)
+                if (AccessGate.Check(caller, PortalAction.VerifyAudit) is { } denied)
                     return denied;
             }
             else
@@ -138,7 +138,7 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
     }
 
     internal static Error? MayStillSee(CallerAccess caller, ExportView view) => view.Team is null
-        ? AccessGate.Check(caller, PortalAction.ViewAllTeams)
+        ? AccessGate.Check(caller, PortalAction.VerifyAudit)
         : AccessGate.Check(caller, PortalAction.ExportAudit, view.Asset is null ? AccessTarget.Team(view.Team) : AccessTarget.Asset(view.Team, view.Asset, false));
 
     private static Task<Guid?> TeamIdAsync(PortalDbContext db, Guid id, CancellationToken ct) =>

@@ -60,14 +60,9 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
     }
 
     /// <summary>Everything that happened to a version, from the audit trail, newest first.</summary>
-    internal static IQueryable<VersionEvent> History(PortalDbContext db, Guid versionId)
-    {
-        var id = versionId.ToString();
-        return db.AuditEvents.AsNoTracking()
-            .Where(e => e.SubjectType == "version" && e.SubjectId == id)
-            .OrderByDescending(e => e.Sequence)
+    internal static IQueryable<VersionEvent> History(PortalDbContext db, Guid versionId) =>
+        Audit.AuditQueryService.Events(db, "version", versionId.ToString())
             .Select(e => new VersionEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.After ?? e.Before ?? ""));
-    }
 
     public async Task<Result<(string Patch, string Minor, string Major)>> SuggestNextAsync(CallerAccess caller, string team, string asset, CancellationToken ct = default)
     {

@@ -37,7 +37,15 @@ public static class ArtifactStores
     {
         if (!string.Equals(options.Store, "S3", StringComparison.OrdinalIgnoreCase))
             return new FileSystemArtifactStore(options.Root, options.MinFreeDiskBytes);
+        var client = CreateS3Client(options.S3);
         var s3 = options.S3;
+        // The same incoming folder as the file-system store's, so one clean-up rule covers both.
+        return new S3ArtifactStore(client, s3.Bucket, s3.Prefix, Path.Combine(Path.GetFullPath(options.Root), "incoming"));
+    }
+
+    /// <summary>The one S3 client set-up, shared by the artifact store and the audit checkpoint store.</summary>
+    public static Amazon.S3.IAmazonS3 CreateS3Client(S3StoreOptions s3)
+    {
         var config = new Amazon.S3.AmazonS3Config
         {
             ForcePathStyle = s3.ForcePathStyle,
@@ -49,10 +57,8 @@ public static class ArtifactStores
             config.ServiceURL = s3.ServiceUrl;
         else
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(s3.Region ?? "us-east-1");
-        var client = string.IsNullOrEmpty(s3.AccessKey)
+        return string.IsNullOrEmpty(s3.AccessKey)
             ? new Amazon.S3.AmazonS3Client(config)
             : new Amazon.S3.AmazonS3Client(new Amazon.Runtime.BasicAWSCredentials(s3.AccessKey, s3.SecretKey), config);
-        // The same incoming folder as the file-system store's, so one clean-up rule covers both.
-        return new S3ArtifactStore(client, s3.Bucket, s3.Prefix, Path.Combine(Path.GetFullPath(options.Root), "incoming"));
     }
 }

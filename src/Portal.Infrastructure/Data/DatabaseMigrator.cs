@@ -12,10 +12,12 @@ public static class DatabaseMigrator
             EnsureSqliteFolder(options.ConnectionString);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
-        if (pending.Count == 0)
-            return;
-        logger.LogInformation("Applying {Count} migration(s) on {Provider}: {Migrations}", pending.Count, options.Provider, pending);
-        await db.Database.MigrateAsync(ct);
+        if (pending.Count > 0)
+        {
+            logger.LogInformation("Applying {Count} migration(s) on {Provider}: {Migrations}", pending.Count, options.Provider, pending);
+            await db.Database.MigrateAsync(ct);
+        }
+        await AuditAppendOnly.EnsureAsync(db, ct);
     }
 
     private static void EnsureSqliteFolder(string connectionString)

@@ -394,10 +394,7 @@ namespace Portal.Migrations.SqlServer.Migrations
             modelBuilder.Entity("Portal.Core.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
-
-                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("Action")
                         .IsRequired()
@@ -432,6 +429,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
 
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("datetimeoffset");

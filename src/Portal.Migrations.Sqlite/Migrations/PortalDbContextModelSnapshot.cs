@@ -386,7 +386,6 @@ namespace Portal.Migrations.Sqlite.Migrations
             modelBuilder.Entity("Portal.Core.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")
@@ -422,6 +421,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Property<string>("CorrelationId")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
 
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");

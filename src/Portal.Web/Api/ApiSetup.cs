@@ -81,6 +81,7 @@ public static class ApiSetup
         api.MapLifecycleEndpoints();
         api.MapSecurityEventEndpoints();
         api.MapPolicyEndpoints();
+        api.MapAuditEndpoints();
         api.MapExportEndpoints(uploads);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -55,6 +55,12 @@ public static class EndpointPermissions
         ["ListApprovals"] = null,
         // Global roles only: no team token holds one, so today only the admin page reads them.
         ["ListSecurityEvents"] = PortalAction.ViewSecurityEvents,
+        // A TeamAdmin searches their team's log; the service asks the gate for the team named in the query.
+        ["SearchAuditEvents"] = null,
+        ["VerifyAuditChain"] = PortalAction.VerifyAudit,
+        ["ListAuditCheckpoints"] = PortalAction.VerifyAudit,
+        ["GetAuditCheckpoint"] = PortalAction.VerifyAudit,
+        ["ExportAuditLog"] = PortalAction.VerifyAudit,
         ["GetAssetStages"] = PortalAction.ReadAsset,
         ["RollBack"] = PortalAction.RollBack,
         ["ListAliases"] = PortalAction.ReadAsset,

@@ -72,6 +72,7 @@ public static class PortalHost
         services.AddScoped<ModelCardService>();
         services.AddScoped<PromptTemplateService>();
         services.AddLifecycle(builder.Configuration);
+        services.AddAuditTrail(builder.Configuration, settings.Artifacts);
         services.AddExports();
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());

@@ -49,6 +49,9 @@ public static class JobsSetup
         recurring.AddOrUpdate<Portal.Core.Lifecycle.ExpireTransitionRequestsJob>(Portal.Core.Lifecycle.ExpireTransitionRequestsJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
         recurring.AddOrUpdate<CleanUpStorageJob>(CleanUpStorageJob.Id, j => j.RunAsync(CancellationToken.None), "47 * * * *");
         recurring.AddOrUpdate<TrimSecurityEventsJob>(TrimSecurityEventsJob.Id, j => j.RunAsync(CancellationToken.None), "*/10 * * * *");
+        var audit = services.GetRequiredService<AuditOptions>();
+        recurring.AddOrUpdate<Portal.Core.Audit.SignAuditCheckpointJob>(Portal.Core.Audit.SignAuditCheckpointJob.Id, j => j.RunAsync(CancellationToken.None), audit.CheckpointCron);
+        recurring.AddOrUpdate<Portal.Core.Audit.VerifyAuditChainJob>(Portal.Core.Audit.VerifyAuditChainJob.Id, j => j.RunAsync(CancellationToken.None), audit.VerifyCron);
     }
 
     public static void MapJobsDashboard(this WebApplication app) =>

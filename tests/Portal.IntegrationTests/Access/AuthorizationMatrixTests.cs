@@ -66,6 +66,12 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["CancelTransition"] = Nobody,
         ["ListApprovals"] = Anyone,
         ["ListSecurityEvents"] = Nobody,
+        // Without ?team= only global readers may search, and no token holds a global role.
+        ["SearchAuditEvents"] = Nobody,
+        ["VerifyAuditChain"] = Nobody,
+        ["ListAuditCheckpoints"] = Nobody,
+        ["GetAuditCheckpoint"] = Nobody,
+        ["ExportAuditLog"] = Nobody,
         ["GetAssetStages"] = TeamReaders,
         ["RollBack"] = Approvers,
         ["ListAliases"] = TeamReaders,
@@ -101,6 +107,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["path"] = "model/churn.onnx",
         ["alias"] = "champion",
         ["name"] = "matrix-policy",
+        ["treeSize"] = "1",
     };
 
     [Fact]

@@ -58,6 +58,14 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["PolicyService.SaveGlobalAsync"] = PlatformAdmins,
         ["PolicyService.DiffAsync"] = Readers,
         ["PolicyService.DiffGlobalAsync"] = GlobalReaders,
+        ["AuditTrailService.VerifyAsync"] = GlobalReaders,
+        ["AuditTrailService.LatestVerificationAsync"] = GlobalReaders,
+        ["AuditTrailService.ListCheckpointsAsync"] = GlobalReaders,
+        ["AuditTrailService.CheckpointFileAsync"] = GlobalReaders,
+        ["AuditTrailService.ExportAsync"] = GlobalReaders,
+        ["AuditProofService.ProveAsync"] = Readers,
+        // Without a team in the filter: only those who read every team.
+        ["AuditQueryService.SearchAsync"] = GlobalReaders,
         ["PolicyService.DryRunAsync"] = Readers,
         ["PromptTemplateService.GetAsync"] = Readers,
         ["PromptTemplateService.PreviewAsync"] = Readers,
@@ -242,7 +250,13 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         if (type.IsEnum)
             return Enum.GetValues(type).GetValue(0);
         if (type == typeof(Stream))
-            return new MemoryStream("matrix"u8.ToArray());
+        {
+            // Readable for uploads, expandable for exports written into it.
+            var stream = new MemoryStream();
+            stream.Write("matrix"u8);
+            stream.Position = 0;
+            return stream;
+        }
         if (type.IsGenericType && type.GetGenericTypeDefinition() is var generic
             && (generic == typeof(IReadOnlyDictionary<,>) || generic == typeof(Dictionary<,>) || generic == typeof(IDictionary<,>)))
             return Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(type.GetGenericArguments()));

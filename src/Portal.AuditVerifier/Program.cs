@@ -1,0 +1,3 @@
+using Portal.AuditVerifier;
+
+return await VerifierCommand.RunAsync(args, Console.Out, Console.Error);

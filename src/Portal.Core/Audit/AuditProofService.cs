@@ -1,0 +1,80 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Access;
+using Portal.Core.Audit.Chain;
+using Portal.Core.Audit.Checkpoints;
+using Portal.Core.Audit.Verification;
+using Portal.Core.Common;
+using Portal.Core.Data;
+using Portal.Core.Teams;
+
+namespace Portal.Core.Audit;
+
+/// <summary>What an audit event is about: a subject type (<c>asset</c>, <c>version</c>...) and its id as recorded.</summary>
+public sealed record AuditSubject(string Type, string Id)
+{
+    /// <summary>An asset and its versions: the events a dossier lists.</summary>
+    public static IReadOnlyList<AuditSubject> ForAsset(Guid assetId, IEnumerable<Guid> versionIds) =>
+        [new("asset", assetId.ToString()), .. versionIds.Select(v => new AuditSubject("version", v.ToString()))];
+}
+
+/// <summary>
+/// Audit events with everything a reader needs to check them offline: the canonical bytes, the leaf
+/// and chain hashes, the latest signed checkpoint and an RFC 6962 inclusion proof against it. Events
+/// newer than the checkpoint have no proof yet (<see cref="ProvenAuditEvent.InclusionProof"/> is null).
+/// </summary>
+public sealed class AuditProofService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrailService trail)
+{
+    /// <summary>The events of a team about the given subjects, in sequence order, with proofs; the caller must be able to open the team.</summary>
+    public async Task<Result<AuditProofBundle>> ProveAsync(CallerAccess caller, string teamSlug, IReadOnlyCollection<AuditSubject> subjects, CancellationToken ct)
+    {
+        if (AccessGate.Check(caller, PortalAction.ViewTeam, teamSlug) is { } refused)
+            return refused;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var teamId = await db.Teams.Where(t => t.Slug == teamSlug).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        if (teamId is null)
+            return TeamErrors.NotFound(teamSlug);
+        var sequences = new SortedSet<long>();
+        foreach (var group in subjects.GroupBy(s => s.Type))
+        {
+            var ids = group.Select(s => s.Id).Distinct().ToList();
+            sequences.UnionWith(await db.AuditEvents.AsNoTracking()
+                .Where(e => e.TeamId == teamId && e.SubjectType == group.Key && ids.Contains(e.SubjectId))
+                .Select(e => e.Sequence).ToListAsync(ct));
+        }
+        return await ProveSequencesAsync(sequences, ct);
+    }
+
+    private async Task<AuditProofBundle> ProveSequencesAsync(IReadOnlyCollection<long> sequences, CancellationToken ct)
+    {
+        var (verifier, archive) = await trail.ReadChainAsync(ct);
+        var verification = trail.Judge(verifier, archive);
+        var checkpoint = archive.Latest is { } latest && latest.TreeSize <= verifier.Count ? latest : null;
+        var tree = verifier.Tree();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var wanted = sequences.ToList();
+        var events = new List<AuditEvent>(wanted.Count);
+        foreach (var chunk in wanted.Chunk(500))
+            events.AddRange(await db.AuditEvents.AsNoTracking().Where(e => chunk.Contains(e.Sequence)).ToListAsync(ct));
+        var proven = events.OrderBy(e => e.Sequence).Select(e =>
+        {
+            var canonical = AuditCanonicalForm.Bytes(e);
+            var covered = checkpoint is not null && e.Sequence <= checkpoint.TreeSize;
+            return new ProvenAuditEvent(e, canonical, AuditCanonicalForm.LeafHash(canonical), e.Sequence - 1,
+                covered ? tree.InclusionProof(e.Sequence - 1, checkpoint!.TreeSize) : null);
+        }).ToList();
+        return new AuditProofBundle(checkpoint, proven, verification);
+    }
+}
+
+/// <summary>A dossier's audit section: the events, the checkpoint that covers them (null before the first) and the verification of the whole chain.</summary>
+public sealed record AuditProofBundle(AuditCheckpoint? Checkpoint, IReadOnlyList<ProvenAuditEvent> Events, AuditVerificationResult Verification);
+
+/// <summary>
+/// One event with its proof material. <see cref="LeafIndex"/> is <c>Sequence - 1</c>; check with
+/// <see cref="MerkleProofs.VerifyInclusion"/>(LeafHash, LeafIndex, checkpoint TreeSize, InclusionProof, checkpoint RootHash).
+/// </summary>
+public sealed record ProvenAuditEvent(AuditEvent Event, byte[] CanonicalBytes, byte[] LeafHash, long LeafIndex, IReadOnlyList<byte[]>? InclusionProof)
+{
+    public long Sequence => Event.Sequence;
+    public byte[] ChainHash => Event.Hash;
+}
