@@ -62,7 +62,7 @@ internal static class DossierComposer
 
         blocks.Add(new HeadingBlock("Audit events"));
         blocks.Add(new ParagraphBlock("Every recorded change and sensitive read of this asset and its versions, in the order of the audit log. "
-            + "The hash column is the event's link in the hash chain.", Muted: true));
+            + "The hash is the event's link in the hash chain: SHA-256(previous hash ‖ canonical bytes of the event).", Muted: true));
         blocks.Add(ExportText.TableOrNone(d.AuditEvents.Count,
             // Widths chosen so a time fits one line and a SHA-256 exactly two.
             [new("Seq", 0.4f, true), new("When", 1.3f), new("Actor", 1.05f), new("Action", 1.35f), new("Subject", 0.7f), new("Hash (SHA-256)", 2.1f, true)],
@@ -72,6 +72,14 @@ internal static class DossierComposer
         blocks.Add(new HeadingBlock("Integrity: checkpoint, inclusion proofs and verification"));
         blocks.Add(new ParagraphBlock(d.Integrity.Status));
         blocks.Add(new KeyValueBlock(d.Integrity.Facts));
+        blocks.Add(new ParagraphBlock(ExportIntegrity.HowToCheck, Muted: true));
+        blocks.Add(new HeadingBlock("Inclusion proofs", Level: 2));
+        var proven = d.AuditEvents.Where(e => e.InclusionProof is not null).ToList();
+        // Small type, two hashes a line: a proof is about log2(tree size) hashes for every event.
+        blocks.Add(proven.Count == 0 ? new ParagraphBlock("None recorded: no signed checkpoint covers these events yet.", Muted: true) : new TableBlock(
+            [new("Seq", 0.3f, true), new("Leaf index, leaf hash; then the audit path, leaf to root", 6f, true)],
+            proven.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture),
+                $"{e.LeafIndex} {e.LeafHash}\n" + string.Join("\n", e.InclusionProof!.Chunk(2).Select(pair => string.Join(" ", pair)))]).ToList()) { Small = true });
 
         return new ReportDocument($"Asset dossier: {a.Team}/{a.Name}", $"Issued to {d.Export.IssuedTo}, {ExportText.Time(d.Export.GeneratedAt)}",
             $"Portal export {d.Export.ExportId}", blocks);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Audit;
 using Portal.Core.Data;
 using Portal.Core.Lifecycle;
 using Portal.Core.ModelCards;
@@ -9,7 +10,9 @@ namespace Portal.Core.Exports;
 /// <summary>Reads everything the dossier of one asset holds. The caller has already passed the gate for the asset.</summary>
 internal static class DossierReader
 {
-    public static async Task<DossierContent> ReadAsync(PortalDbContext db, ExportHeader header, Guid assetId, CancellationToken ct)
+    /// <param name="prove">Reads the audit events of the given subjects with their proofs (the audit chain's proof service).</param>
+    public static async Task<DossierContent> ReadAsync(PortalDbContext db, ExportHeader header, Guid assetId,
+        Func<IReadOnlyCollection<AuditSubject>, Task<AuditProofBundle>> prove, CancellationToken ct)
     {
         var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
         var team = await db.Teams.AsNoTracking().Where(t => t.Id == asset.TeamId).Select(t => t.Slug).SingleAsync(ct);
@@ -28,7 +31,10 @@ internal static class DossierReader
         var lineage = await LineageAsync(db, versionIds, label, ct);
         var metrics = await db.Metrics.AsNoTracking().Where(m => versionIds.Contains(m.VersionId)).ToListAsync(ct);
         var transitions = await TransitionsAsync(db, assetId, label, ct);
-        var events = await AuditEventsAsync(db, assetId, label, ct);
+        // The asset's own events, and those of earlier exports of it: who took a dossier of it is part of its record.
+        var exportIds = await db.AuditExports.AsNoTracking().Where(x => x.AssetId == assetId).Select(x => x.Id).ToListAsync(ct);
+        var bundle = await prove([.. AuditSubject.ForAsset(assetId, versionIds), .. exportIds.Select(id => new AuditSubject("export", id.ToString()))]);
+        var events = bundle.Events.Select(e => ExportIntegrity.Event(e, x => Subject(x, label))).ToList();
 
         return new DossierContent(
             header,
@@ -46,7 +52,7 @@ internal static class DossierReader
                 .Select(m => new DossierMetric(label[m.VersionId], m.Name, m.Slice, m.Source.ToString(), m.Value, m.RecordedAt)).ToList(),
             transitions,
             events,
-            ExportIntegrity.For(events));
+            ExportIntegrity.For(bundle));
     }
 
     /// <summary>The card of the Production version, else of the newest version that has one.</summary>
@@ -95,17 +101,6 @@ internal static class DossierReader
             LifecycleJson.ReadList<Policies.RuleResult>(r.ApplyEvaluationJson ?? r.EvaluationJson))).ToList();
     }
 
-    /// <summary>The events whose subject is the asset or one of its versions, in chain order.</summary>
-    private static async Task<List<ExportAuditEvent>> AuditEventsAsync(PortalDbContext db, Guid assetId, Dictionary<Guid, string> label, CancellationToken ct)
-    {
-        var assetKey = assetId.ToString();
-        var versionKeys = label.Keys.Select(k => k.ToString()).ToList();
-        var events = await db.AuditEvents.AsNoTracking()
-            .Where(e => (e.SubjectType == "asset" && e.SubjectId == assetKey) || (e.SubjectType == "version" && versionKeys.Contains(e.SubjectId))
-                || (e.SubjectType == "export" && e.After != null && e.After.Contains(assetKey)))
-            .OrderBy(e => e.Sequence).ToListAsync(ct);
-        return events.Select(e => new ExportAuditEvent(e.Sequence, e.OccurredAt, e.ActorName, e.Action,
-            e.SubjectType == "version" && Guid.TryParse(e.SubjectId, out var v) && label.TryGetValue(v, out var name) ? "v" + name : e.SubjectType,
-            e.Before, e.After, ExportIntegrity.HashOf(e))).ToList();
-    }
+    private static string Subject(AuditEvent e, Dictionary<Guid, string> label) =>
+        e.SubjectType == "version" && Guid.TryParse(e.SubjectId, out var v) && label.TryGetValue(v, out var name) ? "v" + name : e.SubjectType;
 }

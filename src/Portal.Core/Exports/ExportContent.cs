@@ -29,9 +29,17 @@ public sealed record DossierTransition(long Id, string Version, string Target, s
     string Justification, DateTimeOffset? ClosedAt, string? ClosedBy, string? CloseReason, bool IsRollbackReview,
     IReadOnlyList<DossierDecision> Decisions, IReadOnlyList<RuleResult> PolicyResults);
 
-/// <summary>One audit event of the asset; <see cref="Hash"/> is the event's link in the hash chain, when the chain records one.</summary>
+/// <summary>
+/// One audit event of the asset: <see cref="Hash"/> is its link in the hash chain; <see cref="InclusionProof"/> its RFC 6962 audit path
+/// (hex, leaf to root) against the dossier's checkpoint, null when the event is newer than that checkpoint.
+/// </summary>
 public sealed record ExportAuditEvent(long Sequence, DateTimeOffset OccurredAt, string Actor, string Action, string Subject, string? Before, string? After,
-    string? Hash);
+    string? Hash)
+{
+    public long? LeafIndex { get; init; }
+    public string? LeafHash { get; init; }
+    public IReadOnlyList<string>? InclusionProof { get; init; }
+}
 
 /// <summary>What a reader needs to check the events offline: the chain's state, the covering checkpoint, proofs and the verification result.</summary>
 public sealed record DossierIntegrity(string Status, IReadOnlyList<KeyValuePair<string, string>> Facts);

@@ -1,24 +1,65 @@
+using System.Globalization;
 using Portal.Core.Audit;
 
 namespace Portal.Core.Exports;
 
 /// <summary>
-/// The integrity part of a dossier: each event's link in the hash chain, the checkpoint covering the
-/// events, their inclusion proofs and the verification result, read from the audit chain.
+/// The integrity part of a dossier, from the audit chain's proof bundle: each event's chain hash, leaf
+/// hash and RFC 6962 inclusion proof, the signed checkpoint that covers them, and the verification of
+/// the whole chain when the dossier was made.
 /// </summary>
 internal static class ExportIntegrity
 {
-    /// <summary>The event's chain hash; this build of the audit log keeps none yet.</summary>
-    public static string? HashOf(AuditEvent e) => null;
+    public static ExportAuditEvent Event(ProvenAuditEvent p, Func<AuditEvent, string> subject) => new(p.Sequence, p.Event.OccurredAt, p.Event.ActorName,
+        p.Event.Action, subject(p.Event), p.Event.Before, p.Event.After, Hex(p.ChainHash))
+    {
+        LeafIndex = p.LeafIndex,
+        LeafHash = Hex(p.LeafHash),
+        InclusionProof = p.InclusionProof?.Select(Hex).ToList(),
+    };
 
-    public static DossierIntegrity For(IReadOnlyList<ExportAuditEvent> events) => new(
-        "not recorded: this portal's audit log keeps no hash chain or signed checkpoints yet",
-        [
-            new("Events in this dossier", events.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("First sequence", events.Count == 0 ? "none" : events[0].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("Last sequence", events.Count == 0 ? "none" : events[^1].Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            new("Checkpoint", "none recorded"),
-            new("Inclusion proofs", "none recorded"),
-            new("Verification", "none recorded"),
-        ]);
+    public static DossierIntegrity For(AuditProofBundle bundle)
+    {
+        var v = bundle.Verification;
+        var facts = new List<KeyValuePair<string, string>>
+        {
+            new("Verification", (v.IsValid ? "Intact. " : "FAILED. ") + v.Message),
+            new("Verified at", ExportText.Time(v.CheckedAt)),
+            new("Events checked", v.EventsChecked.ToString(CultureInfo.InvariantCulture)),
+            new("Checkpoints checked", v.CheckpointsChecked.ToString(CultureInfo.InvariantCulture)),
+        };
+        if (v.FirstBadSequence is { } bad)
+            facts.Add(new("First bad sequence", bad.ToString(CultureInfo.InvariantCulture)));
+        var proven = bundle.Events.Count(e => e.InclusionProof is not null);
+        facts.Add(new("Events of this dossier", bundle.Events.Count.ToString(CultureInfo.InvariantCulture)));
+        facts.Add(new("Covered by the checkpoint", $"{proven} (with inclusion proofs); {bundle.Events.Count - proven} newer, to be covered by the next checkpoint"));
+        if (bundle.Checkpoint is { } c)
+        {
+            facts.Add(new("Checkpoint tree size", c.TreeSize.ToString(CultureInfo.InvariantCulture)));
+            facts.Add(new("Checkpoint root hash", Hex(c.RootHash)));
+            facts.Add(new("Checkpoint head", $"sequence {c.HeadSequence}, hash {Hex(c.HeadHash)}"));
+            facts.Add(new("Checkpoint issued", ExportText.Time(c.IssuedAt)));
+            facts.Add(new("Checkpoint file", c.FileName));
+            facts.Add(new("Signature (ECDSA P-256, r‖s)", Convert.ToBase64String(c.Signature)));
+            facts.Add(new("Public key (SPKI, base64)", Convert.ToBase64String(c.PublicKey)));
+            facts.Add(new("Signature valid", c.SignatureIsValid() ? "yes" : "NO"));
+        }
+        else
+        {
+            facts.Add(new("Checkpoint", "none recorded yet: the first signed checkpoint will cover these events"));
+        }
+        var status = bundle.Checkpoint is null
+            ? "The chain was verified; no signed checkpoint covers these events yet."
+            : v.IsValid ? "The chain was verified and these events are included in the signed checkpoint below." : "Verification FAILED: see below.";
+        return new DossierIntegrity(status, facts);
+    }
+
+    /// <summary>How to check this dossier without the portal (the canonical form is in ADR-010).</summary>
+    public const string HowToCheck =
+        "To check offline: for each event, leaf hash = SHA-256(0x00 ‖ canonical bytes of the event); with its leaf index and the checkpoint's tree size, "
+        + "fold the audit path below as RFC 6962 §2.1.1 describes (node = SHA-256(0x01 ‖ left ‖ right)); the result must equal the checkpoint's root hash, "
+        + "whose signature verifies with the published public key over the checkpoint's signed text. The chain hash of an event is "
+        + "SHA-256(previous chain hash ‖ canonical bytes). The JSON edition of this dossier holds the same values.";
+
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
 using Portal.Core.Common;
 using Portal.Core.Data;
+using Portal.Core.Teams;
 
 namespace Portal.Core.Exports;
 
@@ -14,7 +15,7 @@ namespace Portal.Core.Exports;
 /// (a finished or failed export is left alone). The gate was passed when the export was started and is
 /// asked again at download.
 /// </summary>
-public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, IReportRenderer renderer)
+public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, IReportRenderer renderer, AuditProofService proofs)
 {
     public const string Id = "render-export";
 
@@ -72,7 +73,7 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
     {
         var header = new ExportHeader(export.Id, export.Kind, export.RequestedBy, clock.GetUtcNow(), Scope(export));
         object content = export.Kind == ExportKind.Dossier
-            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, ct)
+            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, subjects => ProveAsync(export.TeamSlug!, subjects, ct), ct)
             : await PeriodReportReader.ReadAsync(db, header, export.TeamId, export.From!.Value, export.To!.Value, ct);
         await ReportAsync(export.Id, 30, export.Format == ExportFormat.Pdf ? "Laying out pages" : "Writing JSON", ct);
         if (export.Format == ExportFormat.Json)
@@ -92,6 +93,12 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
         });
         var rendered = renderer.RenderPdf(document, output, progress, ct);
         return (output.ToArray(), rendered.Pages);
+    }
+
+    private async Task<AuditProofBundle> ProveAsync(string team, IReadOnlyCollection<AuditSubject> subjects, CancellationToken ct)
+    {
+        var bundle = await proofs.ProveAsync(CallerAccess.ForJob(Actor.Job(Id)), team, subjects, ct);
+        return bundle.IsSuccess ? bundle.Value : throw new InvalidOperationException($"The audit proofs could not be read: {bundle.Error!.Message}");
     }
 
     private async Task ReportAsync(Guid id, int percent, string note, CancellationToken ct)

@@ -16,7 +16,11 @@ public sealed record ParagraphBlock(string Text, bool Muted = false) : ReportBlo
 public sealed record KeyValueBlock(IReadOnlyList<KeyValuePair<string, string>> Pairs) : ReportBlock;
 
 /// <summary>A table whose rows break across pages; the header row repeats on every page it spans.</summary>
-public sealed record TableBlock(IReadOnlyList<TableColumn> Columns, IReadOnlyList<IReadOnlyList<string>> Rows) : ReportBlock;
+public sealed record TableBlock(IReadOnlyList<TableColumn> Columns, IReadOnlyList<IReadOnlyList<string>> Rows) : ReportBlock
+{
+    /// <summary>Set in smaller type, for machine-checkable material such as proofs.</summary>
+    public bool Small { get; init; }
+}
 
 /// <summary>A column's share of the width, and whether it holds ids or hashes (set in a fixed-width font).</summary>
 public sealed record TableColumn(string Title, float Weight, bool Monospace = false);

@@ -33,6 +33,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
     private const float BodySize = 8.5f;
     /// <summary>Tables are set a little smaller than text: audit tables are dense and read by scanning.</summary>
     private const float TableSize = 7.5f;
+    private const float SmallSize = 5.8f;
     private const float Padding = 3f;
     private const float LineFactor = 1.3f;
 
@@ -112,6 +113,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
         var total = t.Columns.Sum(c => c.Weight);
         var widths = t.Columns.Select(c => ContentWidth * c.Weight / total).ToArray();
         var header = t.Columns.Select(c => new Cell(c.Title, FontRole.Bold, Accent)).ToArray();
+        var size = t.Small ? SmallSize : TableSize;
         void PlaceHeader() => Row(header, widths, TableSize, fill: HeaderFill, repeatHeader: null);
 
         // A header alone at the foot of a page is useless: start the table where it and a row fit.
@@ -121,7 +123,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
         foreach (var row in t.Rows)
         {
             var cells = t.Columns.Select((c, i) => new Cell(i < row.Count ? row[i] : "", c.Monospace ? FontRole.Mono : FontRole.Regular, Ink)).ToArray();
-            Row(cells, widths, TableSize, repeatHeader: PlaceHeader);
+            Row(cells, widths, size, repeatHeader: PlaceHeader);
         }
         _y += 8f;
     }

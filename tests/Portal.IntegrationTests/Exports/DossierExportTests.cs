@@ -23,9 +23,10 @@ public abstract class DossierExportTests(PortalApp app)
     private static string Squeeze(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
     [Fact]
-    public async Task A_dossier_reads_back_with_its_sections_approval_comments_and_audit_events()
+    public async Task A_dossier_reads_back_with_its_sections_approval_comments_and_audit_event_hashes()
     {
         var auditor = await PersonAsync(app, "portal-auditors");
+        var checkpoint = await SignCheckpointAsync(app);
 
         var (view, file) = await MakeAsync(app, auditor, ChurnDossier);
 
@@ -38,8 +39,14 @@ public abstract class DossierExportTests(PortalApp app)
         Assert.Contains(Squeeze("Issued to " + auditor.Actor.Name), text);
         var events = await AssetEventsAsync(app, "churn-classifier");
         Assert.NotEmpty(events);
-        foreach (var (_, action) in events)
+        foreach (var (_, action, hash) in events)
+        {
             Assert.Contains(action, text);
+            Assert.Contains(hash, text);
+        }
+        Assert.NotNull(checkpoint);
+        Assert.Contains(Convert.ToHexStringLower(checkpoint.RootHash), text);
+        Assert.Contains("Inclusionproofs", text);
         Assert.Contains($"Page1of{view.Pages}", text);
     }
 
@@ -81,9 +88,10 @@ public abstract class DossierExportTests(PortalApp app)
     }
 
     [Fact]
-    public async Task The_JSON_dossier_holds_the_same_decisions_and_events()
+    public async Task The_JSON_dossier_holds_the_same_decisions_and_events_with_proofs_that_verify_offline()
     {
         var admin = await PersonAsync(app, "marketing-admins");
+        var checkpoint = await SignCheckpointAsync(app);
 
         var (view, file) = await MakeAsync(app, admin, ChurnDossier with { Format = "json" });
 
@@ -97,6 +105,15 @@ public abstract class DossierExportTests(PortalApp app)
         var events = await AssetEventsAsync(app, "churn-classifier");
         var exported = root.GetProperty("auditEvents").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()).ToList();
         Assert.Subset(exported.ToHashSet(), events.Select(e => e.Sequence).ToHashSet());
+        // Every event the checkpoint covers carries an audit path that folds to the signed root, with nothing but the file.
+        var proven = root.GetProperty("auditEvents").EnumerateArray().Where(e => e.GetProperty("inclusionProof").ValueKind == JsonValueKind.Array).ToList();
+        Assert.NotEmpty(proven);
+        foreach (var e in proven)
+        {
+            var path = e.GetProperty("inclusionProof").EnumerateArray().Select(h => Convert.FromHexString(h.GetString()!)).ToList();
+            Assert.True(Portal.Core.Audit.Chain.MerkleProofs.VerifyInclusion(Convert.FromHexString(e.GetProperty("leafHash").GetString()!),
+                e.GetProperty("leafIndex").GetInt64(), checkpoint!.TreeSize, path, checkpoint.RootHash), $"event {e.GetProperty("sequence")}");
+        }
         Assert.True((await CheckAsync(app, admin, file.Content)).Value.Issued);
     }
 

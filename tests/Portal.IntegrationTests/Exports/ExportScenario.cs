@@ -53,13 +53,18 @@ internal static class ExportScenario
         return await db.AuditEvents.Where(e => e.Action == "export.issued" && e.SubjectId == subject).Select(e => e.After).SingleOrDefaultAsync();
     }
 
-    public static async Task<List<(long Sequence, string Action)>> AssetEventsAsync(PortalApp app, string assetName)
+    /// <summary>Signs a checkpoint of the chain as the scheduled job does, so the next dossier carries inclusion proofs.</summary>
+    public static Task<Portal.Core.Audit.Checkpoints.AuditCheckpoint?> SignCheckpointAsync(PortalApp app) =>
+        app.InScopeAsync<Portal.Core.Audit.AuditTrailService, Portal.Core.Audit.Checkpoints.AuditCheckpoint?>(t => t.SignCheckpointAsync(CancellationToken.None));
+
+    public static async Task<List<(long Sequence, string Action, string Hash)>> AssetEventsAsync(PortalApp app, string assetName)
     {
         await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
         var asset = await db.Assets.SingleAsync(a => a.Name == assetName);
         var versionIds = await db.Versions.Where(v => v.AssetId == asset.Id).Select(v => v.Id.ToString()).ToListAsync();
         var assetId = asset.Id.ToString();
         return (await db.AuditEvents.Where(e => (e.SubjectType == "asset" && e.SubjectId == assetId) || (e.SubjectType == "version" && versionIds.Contains(e.SubjectId)))
-            .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Action }).ToListAsync()).Select(e => (e.Sequence, e.Action)).ToList();
+            .OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.Action, e.Hash }).ToListAsync())
+            .Select(e => (e.Sequence, e.Action, Convert.ToHexStringLower(e.Hash))).ToList();
     }
 }
