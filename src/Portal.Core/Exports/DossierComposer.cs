@@ -73,16 +73,28 @@ internal static class DossierComposer
         blocks.Add(new ParagraphBlock(d.Integrity.Status));
         blocks.Add(new KeyValueBlock(d.Integrity.Facts));
         blocks.Add(new ParagraphBlock(ExportIntegrity.HowToCheck, Muted: true));
-        blocks.Add(new HeadingBlock("Inclusion proofs", Level: 2));
-        var proven = d.AuditEvents.Where(e => e.InclusionProof is not null).ToList();
-        // Small type, two hashes a line: a proof is about log2(tree size) hashes for every event.
-        blocks.Add(proven.Count == 0 ? new ParagraphBlock("None recorded: no signed checkpoint covers these events yet.", Muted: true) : new TableBlock(
-            [new("Seq", 0.3f, true), new("Leaf index, leaf hash; then the audit path, leaf to root", 6f, true)],
-            proven.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture),
-                $"{e.LeafIndex} {e.LeafHash}\n" + string.Join("\n", e.InclusionProof!.Chunk(2).Select(pair => string.Join(" ", pair)))]).ToList()) { Small = true });
+        AddProofs(blocks, d);
 
         return new ReportDocument($"Asset dossier: {a.Team}/{a.Name}", $"Issued to {d.Export.IssuedTo}, {ExportText.Time(d.Export.GeneratedAt)}",
             $"Portal export {d.Export.ExportId}", blocks);
+    }
+
+    /// <summary>Leaf hashes of the covered events, then each subtree hash their audit paths need, once (<see cref="ProofNodes"/>).</summary>
+    private static void AddProofs(List<ReportBlock> blocks, DossierContent d)
+    {
+        blocks.Add(new HeadingBlock("Inclusion proofs", Level: 2));
+        var proven = d.AuditEvents.Where(e => e.InclusionProof is not null).ToList();
+        var nodes = d.Integrity.CheckpointTreeSize is { } size && proven.Count > 0 ? ProofNodes.Distinct(proven, size) : null;
+        if (nodes is null)
+        {
+            blocks.Add(new ParagraphBlock("None recorded: no signed checkpoint covers these events yet.", Muted: true));
+            return;
+        }
+        blocks.Add(new TableBlock([new("Seq", 0.6f, true), new("Leaf index", 0.8f, true), new("Leaf hash: SHA-256(0x00 ‖ canonical bytes)", 4f, true)],
+            proven.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture), e.LeafIndex!.Value.ToString(CultureInfo.InvariantCulture),
+                e.LeafHash!]).ToList()) { Small = true });
+        blocks.Add(new TableBlock([new("Subtree leaves [from, to)", 1.4f, true), new("Subtree hash", 4f, true)],
+            nodes.Select(n => (IReadOnlyList<string>)[$"[{n.Key.Start}, {n.Key.End})", n.Value]).ToList()) { Small = true });
     }
 
     private static void AddTransition(List<ReportBlock> blocks, DossierTransition t)

@@ -42,7 +42,11 @@ public sealed record ExportAuditEvent(long Sequence, DateTimeOffset OccurredAt, 
 }
 
 /// <summary>What a reader needs to check the events offline: the chain's state, the covering checkpoint, proofs and the verification result.</summary>
-public sealed record DossierIntegrity(string Status, IReadOnlyList<KeyValuePair<string, string>> Facts);
+public sealed record DossierIntegrity(string Status, IReadOnlyList<KeyValuePair<string, string>> Facts)
+{
+    /// <summary>The tree size of the covering checkpoint, which the inclusion proofs are against.</summary>
+    public long? CheckpointTreeSize { get; init; }
+}
 
 public sealed record DossierContent(ExportHeader Export, DossierAsset Asset, DossierModelCard? ModelCard, IReadOnlyList<DossierVersion> Versions,
     IReadOnlyList<DossierStageChange> StageHistory, IReadOnlyList<DossierLineage> Lineage, IReadOnlyList<DossierMetric> Metrics,

@@ -51,15 +51,17 @@ internal static class ExportIntegrity
         var status = bundle.Checkpoint is null
             ? "The chain was verified; no signed checkpoint covers these events yet."
             : v.IsValid ? "The chain was verified and these events are included in the signed checkpoint below." : "Verification FAILED: see below.";
-        return new DossierIntegrity(status, facts);
+        return new DossierIntegrity(status, facts) { CheckpointTreeSize = bundle.Checkpoint?.TreeSize };
     }
 
     /// <summary>How to check this dossier without the portal (the canonical form is in ADR-010).</summary>
     public const string HowToCheck =
         "To check offline: for each event, leaf hash = SHA-256(0x00 ‖ canonical bytes of the event); with its leaf index and the checkpoint's tree size, "
-        + "fold the audit path below as RFC 6962 §2.1.1 describes (node = SHA-256(0x01 ‖ left ‖ right)); the result must equal the checkpoint's root hash, "
+        + "take the subtrees of its audit path, PATH(m, D[n]) of RFC 6962 §2.1.1, from the table of subtree hashes below (listed once each, by the leaves "
+        + "they span), and fold them (node = SHA-256(0x01 ‖ left ‖ right)); the result must equal the checkpoint's root hash, "
         + "whose signature verifies with the published public key over the checkpoint's signed text. The chain hash of an event is "
-        + "SHA-256(previous chain hash ‖ canonical bytes). The JSON edition of this dossier holds the same values.";
+        + "SHA-256(previous chain hash ‖ canonical bytes). An event's leaf index is its sequence minus one. The JSON edition of this dossier "
+        + "holds the same values with each event's audit path spelled out.";
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

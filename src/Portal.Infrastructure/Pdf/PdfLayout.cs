@@ -33,7 +33,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
     private const float BodySize = 8.5f;
     /// <summary>Tables are set a little smaller than text: audit tables are dense and read by scanning.</summary>
     private const float TableSize = 7.5f;
-    private const float SmallSize = 5.8f;
+    private const float SmallSize = 5.5f;
     private const float Padding = 3f;
     private const float LineFactor = 1.3f;
 
