@@ -6,6 +6,7 @@ using Portal.Benchmarks;
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- lifecycle [sqlite|postgresql] [clients] [metricsPerVersion]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- approvals [sqlite|postgresql] [pendingRequests]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- audit-verify [events]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- dossier [sqlite|postgresql] [versions] [auditEvents]
 return args.FirstOrDefault() switch
 {
     "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024),
@@ -18,11 +19,14 @@ return args.FirstOrDefault() switch
     "approvals" => await ApprovalQueueBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000),
     "audit-verify" => await AuditChainBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000),
+    "dossier" => await DossierBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5000),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events]");
+    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents]");
     return 2;
 }

@@ -47,6 +47,7 @@ public static class AccessGate
         [PortalAction.ReviewIntegrityAlerts] = new("see integrity alerts", null, Admins),
         [PortalAction.ViewAudit] = new("read this team's audit log", TeamRole.TeamAdmin, Readers),
         [PortalAction.VerifyAudit] = new("read the whole audit log and verify it", null, Readers),
+        [PortalAction.ExportAudit] = new("export audit dossiers and reports", TeamRole.TeamAdmin, Readers),
     };
 
     public static AccessDecision Decide(CallerAccess caller, PortalAction action, AccessTarget target)

@@ -40,6 +40,8 @@ public enum PortalAction
     ViewAudit,
     /// <summary>Read every team's audit log at once, verify the chain, download signed checkpoints.</summary>
     VerifyAudit,
+    /// <summary>Export a team's asset dossiers and period reports (PDF, JSON); every team's for Auditors.</summary>
+    ExportAudit,
 }
 
 /// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>

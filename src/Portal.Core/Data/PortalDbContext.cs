@@ -42,6 +42,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<Lifecycle.AssetAlias> Aliases => Set<Lifecycle.AssetAlias>();
     public DbSet<PolicyRevision> PolicyRevisions => Set<Policies.PolicyRevision>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
+    public DbSet<Exports.AuditExport> AuditExports => Set<Exports.AuditExport>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -82,6 +82,14 @@ public static class EndpointPermissions
         ["DiffGlobalPolicy"] = PortalAction.ViewAllTeams,
         // The service asks again for the team of a team policy.
         ["DryRunPolicy"] = PortalAction.ReadAsset,
+        // The team or asset to export is in the body (none: every team): the service asks the gate for it.
+        ["StartExport"] = null,
+        // Exports are the requester's own; download asks the gate again for the exported team.
+        ["ListExports"] = null,
+        ["GetExport"] = null,
+        ["DownloadExport"] = null,
+        // Answers only about exports of teams the caller may export.
+        ["CheckExportFile"] = null,
     };
 
     /// <summary>Puts each endpoint of the group behind the policy of its action.</summary>

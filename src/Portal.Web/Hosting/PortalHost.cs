@@ -75,6 +75,7 @@ public static class PortalHost
         services.AddScoped<PromptTemplateService>();
         services.AddLifecycle(builder.Configuration);
         services.AddAuditTrail(builder.Configuration, settings.Artifacts);
+        services.AddExports();
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());
         services.AddSingleton(new SecurityEventLimits(settings.Security.Events.PerActorPerMinute, settings.Security.Events.MaxStored));
@@ -189,6 +190,7 @@ public static class PortalHost
         app.MapAccountEndpoints();
         app.MapPortalApi();
         app.MapBrowserDownloads();
+        app.MapBrowserExportDownloads();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapJobsDashboard();

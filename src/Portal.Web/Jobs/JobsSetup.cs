@@ -1,5 +1,9 @@
 using Hangfire;
+using Hangfire.Client;
+using Hangfire.Common;
 using Hangfire.Dashboard;
+using Hangfire.Server;
+using Hangfire.States;
 using Portal.Core.Access;
 using Portal.Core.Artifacts;
 using Portal.Core.Security;
@@ -19,6 +23,11 @@ public static class JobsSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
+        // Without these the server activates jobs through Hangfire's process-wide JobActivator.Current, which
+        // the last host built sets: with two portals in one process (the tests), one ran the other's jobs.
+        services.AddSingleton<IBackgroundJobFactory>(sp => new BackgroundJobFactory(sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IBackgroundJobStateChanger>(sp => new BackgroundJobStateChanger(sp.GetRequiredService<IJobFilterProvider>()));
+        services.AddSingleton<IBackgroundJobPerformer>(sp => new BackgroundJobPerformer(sp.GetRequiredService<IJobFilterProvider>(), sp.GetRequiredService<JobActivator>()));
         services.AddHangfireServer(o =>
         {
             // Two cores here and in small deployments: a few workers keep page latency steady.

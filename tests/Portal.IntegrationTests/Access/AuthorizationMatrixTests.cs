@@ -92,6 +92,13 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["SaveGlobalPolicy"] = [],
         ["DiffGlobalPolicy"] = [],
         ["DryRunPolicy"] = TeamReaders,
+        // An empty body asks for every team's report, which only global roles may (no token holds one).
+        ["StartExport"] = [],
+        ["ListExports"] = Anyone,
+        // Exports are the requester's own, and no caller here started one.
+        ["GetExport"] = Nobody,
+        ["DownloadExport"] = Nobody,
+        ["CheckExportFile"] = Anyone,
     };
 
     private static readonly Dictionary<string, string> RouteValues = new()
@@ -202,7 +209,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         if (response.StatusCode != HttpStatusCode.NotFound || response.Content.Headers.ContentType?.MediaType != "application/problem+json")
             return false;
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return json.RootElement.GetProperty("code").GetString() is "team.not-found" or "asset.not-found" or "transition.not-found";
+        return json.RootElement.GetProperty("code").GetString() is "team.not-found" or "asset.not-found" or "transition.not-found" or "export.not-found";
     }
 }
 

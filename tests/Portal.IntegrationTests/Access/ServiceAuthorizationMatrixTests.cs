@@ -109,10 +109,17 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["AssetStagesService.GetAsync"] = Readers,
         ["AssetStagesService.ForVersionAsync"] = Readers,
         ["AssetStagesService.RollBackAsync"] = Deciders,
+        // A dossier of the demo churn model (kind "dossier" below): the team's TeamAdmins and the global readers.
+        ["ExportService.StartAsync"] = [TeamAdmin, Auditor, PlatformAdmin, TeamAdminToken],
+        ["ExportService.ListAsync"] = Filtered,
+        // Exports are the requester's own, and no caller here started the one asked for.
+        ["ExportService.GetAsync"] = Nobody,
+        ["ExportService.DownloadAsync"] = Nobody,
+        ["ExportCheckService.CheckAsync"] = Filtered,
     };
 
     private static readonly string[] RefusalCodes = ["team.not-found", "asset.not-found", "team.forbidden", "platform.forbidden", "asset.read-only",
-        "transition.not-found", "transition.not-requester", "transition.separation-of-duties"];
+        "transition.not-found", "transition.not-requester", "transition.separation-of-duties", "export.not-found"];
 
     private static IReadOnlyList<MethodInfo> ServiceMethods() =>
         typeof(AccessGate).Assembly.GetExportedTypes()
@@ -224,6 +231,8 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
                 "version" or "fromversion" => "1.0.0",
                 "toversion" => "1.1.0",
                 "target" => "Staging",
+                "kind" => "dossier",
+                "format" => "pdf",
                 "path" => "model/churn.onnx",
                 "email" => "nobody@example.com",
                 "expectedsha256" => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("matrix"u8)),
@@ -240,6 +249,8 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
             return Convert.ChangeType(1, type, System.Globalization.CultureInfo.InvariantCulture);
         if (type == typeof(TimeSpan))
             return TimeSpan.FromDays(1);
+        if (type == typeof(DateTimeOffset))
+            return DateTimeOffset.UtcNow;
         if (type.IsEnum)
             return Enum.GetValues(type).GetValue(0);
         if (type == typeof(Stream))

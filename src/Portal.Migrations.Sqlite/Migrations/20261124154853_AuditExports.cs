@@ -1,0 +1,64 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Portal.Migrations.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class AuditExports : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_exports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Format = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    TeamId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    TeamSlug = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    AssetId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AssetName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    From = table.Column<long>(type: "INTEGER", nullable: true),
+                    To = table.Column<long>(type: "INTEGER", nullable: true),
+                    RequestedByKey = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Progress = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProgressNote = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    Sha256 = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Length = table.Column<long>(type: "INTEGER", nullable: false),
+                    Pages = table.Column<int>(type: "INTEGER", nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    Failure = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_audit_exports", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_exports_RequestedByKey_RequestedAt",
+                table: "audit_exports",
+                columns: new[] { "RequestedByKey", "RequestedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_audit_exports_Sha256",
+                table: "audit_exports",
+                column: "Sha256");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "audit_exports");
+        }
+    }
+}
