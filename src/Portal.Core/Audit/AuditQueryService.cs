@@ -51,6 +51,10 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
     {
         if (Paging.LimitProblem(filter.Limit) is { } limit)
             return Paging.Invalid(new Dictionary<string, string[]> { ["limit"] = [limit] });
+        var unsafeFilters = new (string Name, string? Value)[] { ("team", filter.Team), ("asset", filter.Asset), ("version", filter.Version), ("actor", filter.Actor), ("action", filter.Action), ("text", filter.Text) }
+            .Where(f => Names.Problem(f.Value, 200) is not null).ToDictionary(f => f.Name, f => new[] { Names.Problem(f.Value, 200)! });
+        if (unsafeFilters.Count > 0)
+            return Paging.Invalid(unsafeFilters);
         if (filter.Offset < 0)
             return Paging.Invalid(new Dictionary<string, string[]> { ["offset"] = ["Zero or more."] });
         if (filter.From is { } from && filter.To is { } to && from > to)

@@ -13,7 +13,7 @@ namespace Portal.Core.Lineage;
 /// every provider, stops at versions the caller may not see (they become one nameless "restricted"
 /// node per neighbour, so neither names nor counts leak) and at the depth limit.
 /// </summary>
-public sealed class LineageGraphService(IDbContextFactory<PortalDbContext> dbFactory)
+public sealed partial class LineageGraphService(IDbContextFactory<PortalDbContext> dbFactory)
 {
     public const int DefaultDepth = 10;
     public const int MaxDepth = 25;
@@ -56,9 +56,13 @@ public sealed class LineageGraphService(IDbContextFactory<PortalDbContext> dbFac
     public async Task<Result<IReadOnlyList<ImpactedVersion>>> ImpactOfSourceAsync(CallerAccess caller, string? commit, string? image, CancellationToken ct = default)
     {
         commit = commit?.Trim().ToLowerInvariant();
-        image = image?.Trim();
-        if (string.IsNullOrEmpty(commit) == string.IsNullOrEmpty(image) || (commit ?? image)!.Length > 200)
+        image = image?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(commit) == string.IsNullOrEmpty(image))
             return Paging.Invalid(new Dictionary<string, string[]> { ["commit"] = ["Give either a commit or an image digest."] });
+        if (commit is not null && !CommitPattern().IsMatch(commit))
+            return Paging.Invalid(new Dictionary<string, string[]> { ["commit"] = ["A git commit: 7 to 64 hexadecimal characters."] });
+        if (image is not null && !DigestPattern().IsMatch(image))
+            return Paging.Invalid(new Dictionary<string, string[]> { ["image"] = ["An image digest such as sha256:<64 hexadecimal characters>."] });
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sources = await db.Versions.AsNoTracking()
             .Where(v => commit != null ? v.GitCommit == commit : v.ContainerImageDigest == image)
@@ -67,6 +71,12 @@ public sealed class LineageGraphService(IDbContextFactory<PortalDbContext> dbFac
         var visible = await walk.VisibleAsync(sources, ct);
         return await ImpactOfAsync(db, caller, visible, commit is not null ? $"commit {commit}" : $"image {image}", ct, includeSources: true);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[0-9a-f]{7,64}$")]
+    private static partial System.Text.RegularExpressions.Regex CommitPattern();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[0-9a-f]{32,128}$")]
+    private static partial System.Text.RegularExpressions.Regex DigestPattern();
 
     private static async Task<Result<IReadOnlyList<ImpactedVersion>>> ImpactOfAsync(PortalDbContext db, CallerAccess caller, IReadOnlyList<Guid> starts,
         string via, CancellationToken ct, bool includeSources = false)

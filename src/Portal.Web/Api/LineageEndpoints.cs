@@ -34,12 +34,15 @@ internal static class LineageEndpoints
     }
 
     private static async Task<IResult> GetImpactAsync(string team, string asset, string version, string? format, HttpContext ctx, CallerResolver resolver, LineageGraphService lineage) =>
-        Answer(await lineage.ImpactAsync(await CallerAsync(ctx, resolver), team, asset, version, ctx.RequestAborted),
+        FormatProblem(format) ?? Answer(await lineage.ImpactAsync(await CallerAsync(ctx, resolver), team, asset, version, ctx.RequestAborted),
             impacted => format == "csv" ? Csv(impacted, $"impact-{asset}-{version}.csv") : Results.Ok(impacted));
 
     private static async Task<IResult> SearchImpactAsync(string? commit, string? image, string? format, HttpContext ctx, CallerResolver resolver, LineageGraphService lineage) =>
-        Answer(await lineage.ImpactOfSourceAsync(await CallerAsync(ctx, resolver), commit, image, ctx.RequestAborted),
+        FormatProblem(format) ?? Answer(await lineage.ImpactOfSourceAsync(await CallerAsync(ctx, resolver), commit, image, ctx.RequestAborted),
             impacted => format == "csv" ? Csv(impacted, "impact.csv") : Results.Ok(impacted));
+
+    private static IResult? FormatProblem(string? format) => format is null or "json" or "csv" ? null
+        : Portal.Core.Common.Paging.Invalid(new Dictionary<string, string[]> { ["format"] = ["json (the default) or csv."] }).ToResult();
 
     private static IResult Csv(IEnumerable<ImpactedVersion> rows, string fileName) =>
         Results.File(Encoding.UTF8.GetBytes(ImpactCsv.Write(rows)), "text/csv; charset=utf-8", fileName);

@@ -121,6 +121,10 @@ public abstract class HostileQueryTests(PortalApp app)
                 return "/" + path + "?" + string.Join('&', query);
             }
 
+            // An endpoint that refuses this Contributor outright (the audit log is for Auditors and TeamAdmins)
+            // answers 403 to any value: the authorization matrices cover it, there is nothing to probe here.
+            if ((await client.GetAsync(Url(null, null, null))).StatusCode == HttpStatusCode.Forbidden)
+                continue;
             foreach (var value in Garbage)
             {
                 foreach (var route in routeNames)
