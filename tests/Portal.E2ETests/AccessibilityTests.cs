@@ -16,6 +16,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         ("/teams/{Team}/assets", "/teams/marketing/assets", "Maya Contreras"),
         ("/teams/{Team}/assets/{Asset}", "/teams/marketing/assets/churn-classifier", "Maya Contreras"),
         ("/teams/{Team}/assets/{Asset}/versions/{Version}", "/teams/marketing/assets/churn-classifier/versions/1.1.0", "Maya Contreras"),
+        ("/teams/{Team}/assets/{Asset}/compare", "/teams/marketing/assets/iris-classifier/compare?versions=1.0.0,2.0.0,2.1.0", "Maya Contreras"),
         ("/profile", "/profile", "Maya Contreras"),
         ("/not-found", "/not-found", "Maya Contreras"),
         ("/status/{Code:int}", "/status/403", "Maya Contreras"),

@@ -37,4 +37,29 @@ public sealed class LineageTests(BrowserFixture fixture) : IClassFixture<Browser
             throw;
         }
     }
+
+    [Fact]
+    public async Task Contributor_compares_three_versions_side_by_side()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/iris-classifier", "Maya Contreras");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Compare versions" }).ClickAsync();
+            await page.WaitForURLAsync("**/compare**");
+            await page.GotoAsync("/teams/marketing/assets/iris-classifier/compare?versions=1.0.0,2.0.0,2.1.0");
+            await shell.WaitForInteractiveAsync();
+            var metrics = page.GetByTestId("compare-metrics");
+            await Assertions.Expect(metrics).ToContainTextAsync("2.1.0");
+            await Assertions.Expect(metrics).ToContainTextAsync("+0.026");
+            await Assertions.Expect(page.GetByTestId("compare-parameters")).ToContainTextAsync("n_estimators");
+            await shell.ScreenshotAsync("compare-three-versions");
+        }
+        catch
+        {
+            await shell.ScreenshotFailureAsync("compare-failure");
+            throw;
+        }
+    }
 }

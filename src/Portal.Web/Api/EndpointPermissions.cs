@@ -30,6 +30,7 @@ public static class EndpointPermissions
         ["CreateVersion"] = PortalAction.RegisterAssets,
         ["ImportDvcVersion"] = PortalAction.RegisterAssets,
         ["GetVersion"] = PortalAction.ReadAsset,
+        ["CompareVersions"] = PortalAction.ReadAsset,
         ["GetVersionLineage"] = PortalAction.ReadAsset,
         ["GetVersionImpact"] = PortalAction.ReadAsset,
         ["SearchImpact"] = null,

@@ -23,6 +23,10 @@ internal static class VersionEndpoints
         registry.MapPost(assetPath + "/versions/import-dvc", ImportDvcAsync).WithName("ImportDvcVersion")
             .WithSummary("Register a dataset version from a DVC .dvc file: its md5 becomes the content hash, its location the DVC remote's cache entry.");
         registry.MapGet(versionPath, GetVersionAsync).WithName("GetVersion");
+        registry.MapGet(assetPath + "/compare", async (string team, string asset, string? versions, HttpContext ctx, CallerResolver r, VersionComparisonService s) =>
+                Answer(await s.CompareAsync(await CallerAsync(ctx, r), team, asset, (versions ?? "").Split(','), ctx.RequestAborted)))
+            .WithName("CompareVersions")
+            .WithSummary("2 to 5 versions side by side (?versions=1.0.0,1.1.0): parameters, latest metrics per slice with deltas from the first, model cards.");
         registry.MapPatch(versionPath, UpdateVersionAsync).WithName("UpdateVersion").WithSummary("Edit tags and description (allowed after finalization).");
         registry.MapPost(versionPath + "/finalize", (string team, string asset, string version, HttpContext ctx, CallerResolver r, VersionService s) =>
             TransitionAsync(team, asset, version, true, ctx, r, s)).WithName("FinalizeVersion");

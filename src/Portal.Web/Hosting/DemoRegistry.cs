@@ -57,6 +57,8 @@ internal sealed class DemoRegistry(AssetService assets, VersionService versions,
             ("model/iris.onnx", Bytes("iris-1.0.0", 4_000)), Metrics(0.947, 0.96, "species"), ct, new() { ["max_depth"] = "3", ["criterion"] = "gini" });
         await Version("marketing", "iris-classifier", "2.0.0", "Random forest", [new(LineageKind.TrainedOn, "marketing", "iris", "1.0.0"), new(LineageKind.DerivedFrom, "marketing", "iris-classifier", "1.0.0")],
             ("model/iris.onnx", Bytes("iris-2.0.0", 9_000)), Metrics(0.967, 0.98, "species"), ct, new() { ["n_estimators"] = "100", ["max_depth"] = "4" });
+        await Version("marketing", "iris-classifier", "2.1.0", "Random forest, more trees", [new(LineageKind.TrainedOn, "marketing", "iris", "1.0.0"), new(LineageKind.DerivedFrom, "marketing", "iris-classifier", "2.0.0")],
+            ("model/iris.onnx", Bytes("iris-2.1.0", 9_500)), Metrics(0.973, 0.985, "species"), ct, new() { ["n_estimators"] = "300", ["max_depth"] = "4" });
 
         await Asset("marketing", "retention-email", AssetKind.PromptTemplate, "Drafts a personal retention e-mail for an at-risk customer.", ["genai", "email"], ct);
         string[] prompts =

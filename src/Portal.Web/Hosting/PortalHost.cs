@@ -65,6 +65,7 @@ public static class PortalHost
         services.AddScoped<VersionService>();
         services.AddScoped<Portal.Core.Lineage.LineageGraphService>();
         services.AddScoped<Portal.Core.Lineage.ReproducibilityService>();
+        services.AddScoped<VersionComparisonService>();
         services.AddScoped<MetricService>();
         services.AddScoped<ArtifactService>();
         services.AddSingleton(settings.Storage);

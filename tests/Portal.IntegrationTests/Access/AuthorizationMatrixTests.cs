@@ -45,6 +45,7 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["CreateVersion"] = Contributors,
         ["ImportDvcVersion"] = Contributors,
         ["GetVersion"] = TeamReaders,
+        ["CompareVersions"] = TeamReaders,
         ["GetVersionLineage"] = TeamReaders,
         ["GetVersionImpact"] = TeamReaders,
         ["SearchImpact"] = Anyone,

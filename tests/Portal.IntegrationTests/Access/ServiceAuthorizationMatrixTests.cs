@@ -81,6 +81,7 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["LineageGraphService.ImpactAsync"] = Readers,
         ["LineageGraphService.ImpactOfSourceAsync"] = Filtered,
         ["ReproducibilityService.GetAsync"] = Readers,
+        ["VersionComparisonService.CompareAsync"] = Readers,
         ["VersionService.CreateAsync"] = Contributors,
         ["VersionService.GetAsync"] = Readers,
         ["VersionService.ListAsync"] = Readers,
