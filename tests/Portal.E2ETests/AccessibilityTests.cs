@@ -32,6 +32,8 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         ("/admin/users", "/admin/users", "Pat Nakamura"),
         ("/admin/security-events", "/admin/security-events", "Aude Laurent"),
         ("/audit", "/audit", "Aude Laurent"),
+        ("/audit/exports", "/audit/exports", "Aude Laurent"),
+        ("/audit/exports/check", "/audit/exports/check", "Aude Laurent"),
         ("/account/signed-out", "/account/signed-out", null),
         ("/account/sign-in-failed", "/account/sign-in-failed", null),
     ];
