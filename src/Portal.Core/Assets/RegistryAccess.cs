@@ -30,6 +30,14 @@ internal static class RegistryAccess
     public static async Task<bool> CanReadAsync(PortalDbContext db, CallerAccess caller, string teamSlug, Guid assetId, CancellationToken ct) =>
         caller.Allows(PortalAction.ReadAsset, AccessTarget.Asset(teamSlug, "", await IsSharedWithAsync(db, caller, assetId, ct)));
 
+    /// <summary>Every asset one of the caller's teams holds a read-only share of: for walks that ask about many assets.</summary>
+    public static async Task<HashSet<Guid>> SharedWithAsync(PortalDbContext db, CallerAccess caller, CancellationToken ct)
+    {
+        var myTeams = caller.Teams.Values.Select(t => t.TeamId).ToList();
+        return myTeams.Count == 0 ? [] :
+            [.. await db.AssetShares.AsNoTracking().Where(s => myTeams.Contains(s.TeamId)).Select(s => s.AssetId).ToListAsync(ct)];
+    }
+
     /// <summary>Whether one of the caller's teams holds a read-only share of the asset.</summary>
     public static async Task<bool> IsSharedWithAsync(PortalDbContext db, CallerAccess caller, Guid assetId, CancellationToken ct)
     {

@@ -105,12 +105,7 @@ internal sealed class LineageWalk(PortalDbContext db, CallerAccess caller)
 
     private async Task<bool> CanSeeAsync(Row row, CancellationToken ct)
     {
-        if (_sharedWithCaller is null)
-        {
-            var myTeams = caller.Teams.Values.Select(t => t.TeamId).ToList();
-            _sharedWithCaller = myTeams.Count == 0 ? [] :
-                [.. await db.AssetShares.AsNoTracking().Where(s => myTeams.Contains(s.TeamId)).Select(s => s.AssetId).ToListAsync(ct)];
-        }
+        _sharedWithCaller ??= await RegistryAccess.SharedWithAsync(db, caller, ct);
         return caller.Allows(PortalAction.ReadAsset, AccessTarget.Asset(row.Team, row.Asset, _sharedWithCaller.Contains(row.AssetId)));
     }
 

@@ -28,21 +28,26 @@ public sealed class VersionComparisonService(IDbContextFactory<PortalDbContext> 
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // The caller's right to the asset first: another team learns nothing, not even that its input was wrong.
-        if (await Assets.RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.ReadAsset, ct) is { IsSuccess: false } refused)
-            return refused.Error!;
+        var access = await Assets.RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.ReadAsset, ct);
+        if (!access.IsSuccess)
+            return access.Error!;
         var asked = versions.Select(v => v.Trim()).Where(v => v.Length > 0).Distinct().ToList();
         if (asked.Count is < 2 or > MaxVersions)
             return Paging.Invalid(new Dictionary<string, string[]> { ["versions"] = [$"Choose 2 to {MaxVersions} different versions."] });
-        var found = new List<AssetVersion>();
-        string? assetName = null;
+        var normalized = new List<string>();
         foreach (var version in asked)
         {
-            var one = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
-            if (!one.IsSuccess)
-                return one.Error!;
-            found.Add(one.Value.Version);
-            assetName = one.Value.Asset.Name;
+            var parsed = AssetVersion.ParseVersion(version);
+            if (!parsed.IsSuccess)
+                return parsed.Error!;
+            normalized.Add(parsed.Value.ToString());
         }
+        var assetId = access.Value.Asset.Id;
+        var rows = await db.Versions.AsNoTracking().Where(v => v.AssetId == assetId && normalized.Contains(v.Version)).ToListAsync(ct);
+        if (normalized.FirstOrDefault(n => rows.All(v => v.Version != n)) is { } missing)
+            return Assets.RegistryErrors.VersionNotFound(missing);
+        var found = normalized.Select(n => rows.Single(v => v.Version == n)).ToList();
+        var assetName = access.Value.Asset.Name;
         var ids = found.Select(v => v.Id).ToList();
         var cards = (await db.ModelCardRevisions.AsNoTracking().Where(r => ids.Contains(r.VersionId)).ToListAsync(ct))
             .GroupBy(r => r.VersionId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Number)!);
@@ -61,7 +66,7 @@ public sealed class VersionComparisonService(IDbContextFactory<PortalDbContext> 
         var card = ModelCardSections.All
             .Select(section => Row(section.Title, null, found.Select(v => cards.TryGetValue(v.Id, out var c) ? c.Sections.GetValueOrDefault(section.Key) : null).ToList()))
             .ToList();
-        return new VersionComparison(team, assetName!, [.. found.Select(v => new ComparedVersion(v.Version, v.Status, v.Stage,
+        return new VersionComparison(team, assetName, [.. found.Select(v => new ComparedVersion(v.Version, v.Status, v.Stage,
             cards.TryGetValue(v.Id, out var c) ? c.Completeness : 0))], parameters, metricRows, card);
     }
 

@@ -65,10 +65,8 @@ public abstract class LineageGraphTests(PortalApp app)
     {
         var response = await client.GetAsync($"/api/v1/teams/{team}/assets/{asset}/versions/1.0.0/lineage?{query}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return (await response.Content.ReadFromJsonAsync<LineageGraph>(JsonOptions))!;
+        return (await response.Content.ReadFromJsonAsync<LineageGraph>(Json))!;
     }
-
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
     private static string[] Assets(LineageGraph graph) =>
         [.. graph.Nodes.Where(n => n.NodeKind == LineageNodeKind.Version && n.Depth > 0).Select(n => n.Asset!).Order()];
@@ -130,11 +128,11 @@ public abstract class LineageGraphTests(PortalApp app)
         var d = await RegisterAsync();
         var marketing = await app.ApiClientAsync("marketing", TeamRole.Viewer);
 
-        var impact = await marketing.GetFromJsonAsync<ImpactedVersion[]>($"/api/v1/teams/marketing/assets/{d.Data}/versions/1.0.0/impact", JsonOptions);
+        var impact = await marketing.GetFromJsonAsync<ImpactedVersion[]>($"/api/v1/teams/marketing/assets/{d.Data}/versions/1.0.0/impact", Json);
         var production = Assert.Single(impact!);
         Assert.Equal((d.C, Stage.Production, 2), (production.Asset, production.Stage, production.Distance));
 
-        var byCommit = await (await app.ApiClientAsync("finance", TeamRole.Viewer)).GetFromJsonAsync<ImpactedVersion[]>($"/api/v1/lineage/impact?commit={d.Commit}", JsonOptions);
+        var byCommit = await (await app.ApiClientAsync("finance", TeamRole.Viewer)).GetFromJsonAsync<ImpactedVersion[]>($"/api/v1/lineage/impact?commit={d.Commit}", Json);
         Assert.Empty(byCommit!);
         var csv = await marketing.GetStringAsync($"/api/v1/lineage/impact?commit={d.Commit.ToUpperInvariant()}&format=csv");
         Assert.Contains($"marketing,{d.C},Model,1.0.0,Production,2,commit {d.Commit}", csv);
@@ -146,7 +144,7 @@ public abstract class LineageGraphTests(PortalApp app)
         var d = await RegisterAsync();
         var finance = await app.ApiClientAsync("finance", TeamRole.Viewer);
 
-        var manifest = await finance.GetFromJsonAsync<ReproducibilityManifest>($"/api/v1/teams/finance/assets/{d.Finance}/versions/1.0.0/manifest", JsonOptions);
+        var manifest = await finance.GetFromJsonAsync<ReproducibilityManifest>($"/api/v1/teams/finance/assets/{d.Finance}/versions/1.0.0/manifest", Json);
 
         var upstream = Assert.Single(manifest!.Upstream);
         Assert.Equal((d.C, "1.0.0", "FineTunedFrom"), (upstream.Asset, upstream.Version, upstream.Relation));

@@ -14,6 +14,9 @@ namespace Portal.IntegrationTests.Registry;
 /// <summary>What the registry API tests do the same way: unique names, problem codes, uploads, a ready version.</summary>
 internal static class RegistryApi
 {
+    /// <summary>How the API writes JSON (web names, enums as text), for reading its answers back into Core records.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     public static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)];
 
     public static async Task<string?> CodeAsync(HttpResponseMessage response)

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Portal.Core.Teams;
 using Portal.Core.Versions;
 using Portal.Testing;
@@ -11,8 +10,6 @@ namespace Portal.IntegrationTests.Registry;
 /// <summary>Versions side by side through the API; runs on SQLite and PostgreSQL.</summary>
 public abstract class VersionComparisonTests(PortalApp app)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
-
     [Fact]
     public async Task Three_versions_compare_parameters_and_metrics_per_slice_with_deltas_from_the_first()
     {
