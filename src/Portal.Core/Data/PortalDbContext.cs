@@ -43,6 +43,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<PolicyRevision> PolicyRevisions => Set<Policies.PolicyRevision>();
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<Exports.AuditExport> AuditExports => Set<Exports.AuditExport>();
+    public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -83,6 +84,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public static readonly IReadOnlySet<string> Unaudited = new HashSet<string>
     {
         nameof(AuditEvent), nameof(IdempotencyRecord), nameof(DataProtectionKeyRecord), nameof(SecurityEvent),
+        // A run's progress is bookkeeping; its start and its outcome are audited by the job kinds.
+        nameof(Jobs.JobRun),
     };
 
     /// <summary>Set by tests to hear of every save that changes audited data without writing an audit event (connection string, entity types).</summary>
