@@ -48,6 +48,9 @@ public static class AccessGate
         [PortalAction.ViewAudit] = new("read this team's audit log", TeamRole.TeamAdmin, Readers),
         [PortalAction.VerifyAudit] = new("read the whole audit log and verify it", null, Readers),
         [PortalAction.ExportAudit] = new("export audit dossiers and reports", TeamRole.TeamAdmin, Readers),
+        [PortalAction.RunGoldenChecks] = new("run golden checks", TeamRole.Contributor, [], JobsMay: true),
+        [PortalAction.ManageGoldenChecks] = new("define golden checks", TeamRole.TeamAdmin, []),
+        [PortalAction.ViewTeamJobs] = new("see this team's jobs", TeamRole.Viewer, Readers),
     };
 
     public static AccessDecision Decide(CallerAccess caller, PortalAction action, AccessTarget target)

@@ -42,6 +42,12 @@ public enum PortalAction
     VerifyAudit,
     /// <summary>Export a team's asset dossiers and period reports (PDF, JSON); every team's for Auditors.</summary>
     ExportAudit,
+    /// <summary>Start a golden check on a Ready version now (scheduled and on-Ready runs are the portal's own).</summary>
+    RunGoldenChecks,
+    /// <summary>Define an asset's golden checks: data, metrics, bounds, schedule. Their verdicts feed the gates, so TeamAdmins only.</summary>
+    ManageGoldenChecks,
+    /// <summary>See a team's background runs (golden checks, archiving) and their outcome.</summary>
+    ViewTeamJobs,
 }
 
 /// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>

@@ -20,6 +20,8 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         b.Property(x => x.Trigger).HasMaxLength(40).IsRequired();
         b.Property(x => x.RequestedBy).HasMaxLength(200).IsRequired();
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);
+        b.Property(x => x.TicketHash).HasMaxLength(64);
+        b.Property(x => x.ClaimedBy).HasMaxLength(200);
         // Two starts of the same tick or event race: one insert wins, the other finds it.
         b.HasIndex(x => new { x.Kind, x.IdempotencyKey }).IsUnique();
         // A claim (Queued -> Running) and a finish bump it: of two workers on one run, one wins.

@@ -44,6 +44,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<Exports.AuditExport> AuditExports => Set<Exports.AuditExport>();
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
+    public DbSet<GoldenChecks.GoldenCheck> GoldenChecks => Set<GoldenChecks.GoldenCheck>();
+    public DbSet<GoldenChecks.GoldenCheckResult> GoldenCheckResults => Set<GoldenChecks.GoldenCheckResult>();
+    public DbSet<GoldenChecks.Notification> Notifications => Set<GoldenChecks.Notification>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

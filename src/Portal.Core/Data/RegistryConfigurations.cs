@@ -127,6 +127,7 @@ internal sealed class MetricConfiguration : IEntityTypeConfiguration<Metric>
         b.Property(x => x.Slice).HasMaxLength(200).IsRequired();
         b.Property(x => x.RecordedBy).HasMaxLength(200).IsRequired();
         b.HasIndex(x => new { x.VersionId, x.Name, x.Slice });
+        b.HasIndex(x => x.RunId);
     }
 }
 

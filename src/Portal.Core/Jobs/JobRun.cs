@@ -47,6 +47,15 @@ public sealed class JobRun
     public int Attempt { get; set; }
     /// <summary>A kind's small summary of the outcome as JSON (counts, figures), shown on the Jobs page.</summary>
     public string? SummaryJson { get; set; }
+    /// <summary>True when no worker of the portal runs it: an external runner claims it through the API.</summary>
+    public bool External { get; set; }
+    /// <summary>
+    /// For a run left to an external runner: the SHA-256 of the one-time ticket handed out when it was claimed.
+    /// The ticket lets that runner alone read the run's files and post its results, once.
+    /// </summary>
+    public string? TicketHash { get; set; }
+    /// <summary>Who claimed an external run (the runner's token name), for the Jobs page.</summary>
+    public string? ClaimedBy { get; set; }
     public int Revision { get; set; } = 1;
 
     public bool IsFinished => State is JobRunState.Succeeded or JobRunState.Failed;

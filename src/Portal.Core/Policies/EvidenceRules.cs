@@ -66,15 +66,36 @@ public sealed record LineageRule(IReadOnlyList<string> Requires) : PolicyRule
             : null;
 }
 
-/// <summary>A golden check passed recently. Golden checks do not exist yet, so the rule never passes by default.</summary>
+/// <summary>
+/// Every enabled golden check of the asset has run on this version, and its newest run passed within the
+/// last N days. An asset with no check fails: the policy asks for evidence that does not exist.
+/// </summary>
 public sealed record GoldenCheckRule(int PassedWithinDays) : PolicyRule
 {
     public override string Kind => "golden-check";
     public override string Text => $"golden check passed within {PassedWithinDays} days";
 
-    public override RuleVerdict Evaluate(VersionFacts facts) =>
-        RuleVerdict.NotApplicable("No golden checks configured.",
-            new Dictionary<string, string> { ["passed-within-days"] = PassedWithinDays.ToString(CultureInfo.InvariantCulture) });
+    public override RuleVerdict Evaluate(VersionFacts facts)
+    {
+        var values = new Dictionary<string, string> { ["passed-within-days"] = PassedWithinDays.ToString(CultureInfo.InvariantCulture) };
+        if (facts.Golden is not { Checks: > 0 } golden)
+            return RuleVerdict.Fail("The asset has no golden check: define one and run it on this version.", values);
+        var oldest = golden.AsOf.AddDays(-PassedWithinDays);
+        var problems = new List<string>();
+        foreach (var run in golden.Latest)
+        {
+            values[$"check {run.Check}"] = $"{(run.Passed ? "passed" : "failed")} {run.CompletedAt:yyyy-MM-dd HH:mm} UTC";
+            if (!run.Passed)
+                problems.Add($"'{run.Check}' failed its latest run");
+            else if (run.CompletedAt < oldest)
+                problems.Add($"'{run.Check}' last passed {(int)(golden.AsOf - run.CompletedAt).TotalDays} days ago");
+        }
+        if (golden.Latest.Count < golden.Checks)
+            problems.Add($"{golden.Checks - golden.Latest.Count} of {golden.Checks} checks never ran on this version");
+        return problems.Count == 0
+            ? RuleVerdict.Pass($"All {golden.Checks} golden checks passed within {PassedWithinDays} days.", values)
+            : RuleVerdict.Fail(string.Join("; ", problems) + ".", values);
+    }
 
     public override string? WeakenedBy(PolicyRule teamRule) =>
         teamRule is GoldenCheckRule team && team.PassedWithinDays > PassedWithinDays

@@ -13,7 +13,7 @@ public sealed record LoadedPolicy(string Name, int Revision, bool IsGlobal, Comm
 /// Selects the policies that govern a version moving to a target and judges every rule. Stateless; the
 /// lifecycle service calls it inside its own context and transaction.
 /// </summary>
-public sealed class PolicyEvaluator : IPolicyEvaluator
+public sealed class PolicyEvaluator(TimeProvider clock) : IPolicyEvaluator
 {
     /// <summary>
     /// Judges the version against the latest revision of every global policy and of every policy of the
@@ -39,7 +39,7 @@ public sealed class PolicyEvaluator : IPolicyEvaluator
         var metricNames = selected.Where(p => p.Document.IsSuccess).SelectMany(p => p.Document.Value.Rules)
             .Select(r => r switch { MetricRule m => m.Metric, FairnessRule f => f.Metric, _ => null })
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var (facts, _) = await PolicyFacts.GatherAsync(db, versionId, ct, metricNames) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
+        var (facts, _) = await PolicyFacts.GatherAsync(db, versionId, clock.GetUtcNow(), ct, metricNames) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
         return Evaluate(selected, facts with { Approvals = approvals }, target);
     }
 

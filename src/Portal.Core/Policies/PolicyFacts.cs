@@ -10,7 +10,7 @@ internal static class PolicyFacts
 {
     /// <summary>The facts and the owning team's id, or null when the version does not exist. Approvals are left empty for the caller to add.</summary>
     /// <param name="metricNames">Only these metrics are read (none for an empty set); null reads them all, as a dry run shows.</param>
-    public static async Task<(VersionFacts Facts, Guid TeamId)?> GatherAsync(PortalDbContext db, Guid versionId, CancellationToken ct,
+    public static async Task<(VersionFacts Facts, Guid TeamId)?> GatherAsync(PortalDbContext db, Guid versionId, DateTimeOffset now, CancellationToken ct,
         IReadOnlySet<string>? metricNames = null)
     {
         var row = await (
@@ -37,8 +37,20 @@ internal static class PolicyFacts
             card,
             await LatestMetricsAsync(db, versionId, metricNames, ct),
             baseline is null ? null : new BaselineFacts(baseline.Version, await LatestMetricsAsync(db, baseline.Id, metricNames, ct)),
-            []);
+            [],
+            await GoldenAsync(db, row.AssetId, versionId, now, ct));
         return (facts, row.TeamId);
+    }
+
+    private static async Task<GoldenFacts> GoldenAsync(PortalDbContext db, Guid assetId, Guid versionId, DateTimeOffset now, CancellationToken ct)
+    {
+        var checks = await db.GoldenChecks.AsNoTracking().Where(c => c.AssetId == assetId && c.Enabled).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
+        var ids = checks.Select(c => c.Id).ToList();
+        var runs = await db.GoldenCheckResults.AsNoTracking().Where(r => r.VersionId == versionId && ids.Contains(r.CheckId))
+            .Select(r => new { r.CheckId, r.Passed, r.CompletedAt }).ToListAsync(ct);
+        var latest = runs.GroupBy(r => r.CheckId).Select(g => g.OrderByDescending(r => r.CompletedAt).First())
+            .Select(r => new GoldenRunFact(checks.Single(c => c.Id == r.CheckId).Name, r.Passed, r.CompletedAt)).ToList();
+        return new GoldenFacts(checks.Count, latest, now);
     }
 
     /// <summary>

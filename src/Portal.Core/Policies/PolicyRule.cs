@@ -48,7 +48,16 @@ public sealed record VersionFacts(
     IReadOnlyDictionary<string, string>? ModelCard,
     IReadOnlyDictionary<(string Name, string Slice), MetricValue> Metrics,
     BaselineFacts? Baseline,
-    IReadOnlyList<ApprovalFact> Approvals);
+    IReadOnlyList<ApprovalFact> Approvals,
+    GoldenFacts? Golden = null);
+
+/// <summary>
+/// The version's golden checks as the gate sees them: how many checks the asset defines, the newest
+/// run of each (passed or not, when), and the time the facts were read.
+/// </summary>
+public sealed record GoldenFacts(int Checks, IReadOnlyList<GoldenRunFact> Latest, DateTimeOffset AsOf);
+
+public sealed record GoldenRunFact(string Check, bool Passed, DateTimeOffset CompletedAt);
 
 internal static class PolicyNumbers
 {

@@ -18,6 +18,8 @@ public sealed class Metric
     public string Slice { get; set; } = "";
     public long? Step { get; set; }
     public MetricSource Source { get; set; }
+    /// <summary>For a golden-check figure: the run that measured it.</summary>
+    public Guid? RunId { get; set; }
     public DateTimeOffset RecordedAt { get; set; }
     public required string RecordedBy { get; set; }
 }

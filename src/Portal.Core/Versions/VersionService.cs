@@ -24,7 +24,8 @@ public sealed record VersionDetail(Guid Id, string Team, string Asset, AssetKind
 
 public sealed record VersionEvent(long Sequence, DateTimeOffset OccurredAt, string ActorName, string Action, string Details);
 
-public sealed partial class VersionService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
+public sealed partial class VersionService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, GoldenChecks.IGoldenRunQueue goldenRuns,
+    IEnumerable<GoldenChecks.IGoldenModelRunner> runners)
 {
     public async Task<Result<VersionDetail>> GetAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
@@ -133,6 +134,10 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
             v.FinalizedAt = now;
         db.Record(caller.Actor, now, target == VersionStatus.Ready ? "version.finalized" : "version.abandoned", "version", v.Id.ToString(), found.Value.TeamId,
             before: new { Status = VersionStatus.Pending }, after: new { Status = target });
+        // The asset's golden checks run on every version that becomes Ready: planned in the same transaction, queued after it.
+        var checks = target == VersionStatus.Ready
+            ? await GoldenChecks.GoldenCheckRuns.PlanForReadyVersionAsync(db, v, found.Value.Asset, p => runners.Any(r => r.Accepts(p)), caller.Actor.Name, now, ct)
+            : [];
         try
         {
             await db.SaveChangesAsync(ct);
@@ -141,6 +146,8 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         {
             return RegistryErrors.Stale;
         }
+        foreach (var run in checks.Where(r => !r.External))
+            goldenRuns.Enqueue(run.Id);
         return await DetailAsync(db, caller, team, v.Id, ct);
     }
 

@@ -77,6 +77,7 @@ public static class PortalHost
         services.AddLifecycle(builder.Configuration);
         services.AddAuditTrail(builder.Configuration, settings.Artifacts);
         services.AddExports();
+        services.AddGoldenChecks();
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());
         services.AddSingleton(new SecurityEventLimits(settings.Security.Events.PerActorPerMinute, settings.Security.Events.MaxStored));
@@ -145,6 +146,7 @@ public static class PortalHost
         if (settings.Portal.SeedDemoData)
             await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
         JobsSetup.RegisterRecurringJobs(app.Services);
+        await GoldenChecksSetup.RegisterGoldenSchedulesAsync(app.Services, app.Lifetime.ApplicationStopping);
         if (!app.Environment.IsDevelopment() && settings.KeyProtection.Certificate is null)
         {
             app.Logger.LogWarning("Data Protection keys (they protect session cookies and antiforgery tokens) are stored unencrypted in the database: " +
