@@ -82,6 +82,7 @@ public static class ApiSetup
         api.MapSecurityEventEndpoints();
         api.MapPolicyEndpoints();
         api.MapAuditEndpoints();
+        api.MapGoldenCheckEndpoints();
         api.MapExportEndpoints(uploads);
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -91,6 +91,16 @@ public static class EndpointPermissions
         ["DownloadExport"] = null,
         // Answers only about exports of teams the caller may export.
         ["CheckExportFile"] = null,
+        ["ListGoldenChecks"] = PortalAction.ReadAsset,
+        ["SaveGoldenCheck"] = PortalAction.ManageGoldenChecks,
+        ["StartGoldenCheck"] = PortalAction.RunGoldenChecks,
+        ["ListGoldenCheckResults"] = PortalAction.ReadAsset,
+        ["ListVersionGoldenCheckResults"] = PortalAction.ReadAsset,
+        ["ListTeamJobs"] = PortalAction.ViewTeamJobs,
+        // An external runner is a token granted the right to record evidence; the run's ticket is checked by the service.
+        ["ClaimGoldenRun"] = PortalAction.RecordEvidence,
+        ["DownloadGoldenRunFile"] = PortalAction.RecordEvidence,
+        ["PostGoldenRunResults"] = PortalAction.RecordEvidence,
     };
 
     /// <summary>Puts each endpoint of the group behind the policy of its action.</summary>
