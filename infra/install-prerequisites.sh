@@ -8,6 +8,7 @@ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/n
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 command -v node >/dev/null 2>&1 || need+=(nodejs npm)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages: ${need[*]}; install them with: sudo apt-get install ${need[*]}" >&2

@@ -90,6 +90,14 @@ internal sealed class GoldenScenario(PortalApp app, CallerAccess contributor, Ca
         throw new TimeoutException($"Run {runId} did not finish within 60 s.");
     }
 
+    /// <summary>The run when it has finished, else null (no waiting).</summary>
+    public async Task<JobRun?> FinishedAsyncIfDone(Guid runId)
+    {
+        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        var run = await db.JobRuns.AsNoTracking().SingleAsync(r => r.Id == runId);
+        return run.IsFinished ? run : null;
+    }
+
     public async Task<List<Metric>> GoldenMetricsAsync(Guid runId)
     {
         await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
