@@ -51,11 +51,23 @@ internal static class GoldenCheckEndpoints
         GoldenCheckService service) =>
         Answer(await service.VersionResultsAsync(await CallerAsync(ctx, resolver), team, asset, version, ctx.RequestAborted));
 
-    private static async Task<IResult> JobsAsync(string team, string? kind, JobRunState? state, int? skip, int? take, HttpContext ctx, CallerResolver resolver,
+    private static async Task<IResult> JobsAsync(string team, string? kind, string? state, int? skip, int? take, HttpContext ctx, CallerResolver resolver,
         JobRunService service)
     {
+        var problems = new Dictionary<string, string[]>();
         if (kind is not null && kind is not (JobKinds.GoldenCheck or JobKinds.Archive))
-            return Paging.Invalid(new Dictionary<string, string[]> { ["kind"] = [$"{JobKinds.GoldenCheck} or {JobKinds.Archive}."] }).ToResult();
-        return Answer(await service.ListAsync(await CallerAsync(ctx, resolver), team, kind, state, skip ?? 0, take ?? 50, ctx.RequestAborted));
+            problems["kind"] = [$"{JobKinds.GoldenCheck} or {JobKinds.Archive}."];
+        // By name only: a number would name a state nobody can read in the answer.
+        JobRunState? parsed = null;
+        if (state is not null)
+        {
+            if (!char.IsLetter(state.FirstOrDefault()) || !Enum.TryParse<JobRunState>(state, true, out var value) || !Enum.IsDefined(value))
+                problems["state"] = [string.Join(", ", Enum.GetNames<JobRunState>()) + "."];
+            else
+                parsed = value;
+        }
+        if (problems.Count > 0)
+            return Paging.Invalid(problems).ToResult();
+        return Answer(await service.ListAsync(await CallerAsync(ctx, resolver), team, kind, parsed, skip ?? 0, take ?? 50, ctx.RequestAborted));
     }
 }

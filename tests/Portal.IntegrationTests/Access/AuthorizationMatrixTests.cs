@@ -100,6 +100,16 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["GetExport"] = Nobody,
         ["DownloadExport"] = Nobody,
         ["CheckExportFile"] = Anyone,
+        ["ListGoldenChecks"] = TeamReaders,
+        ["SaveGoldenCheck"] = TeamAdmins,
+        ["StartGoldenCheck"] = Contributors,
+        ["ListGoldenCheckResults"] = TeamReaders,
+        ["ListVersionGoldenCheckResults"] = TeamReaders,
+        ["ListTeamJobs"] = TeamReaders,
+        // Only tokens granted the right to record evidence run checks externally; none here holds the grant.
+        ["ClaimGoldenRun"] = Nobody,
+        ["DownloadGoldenRunFile"] = Nobody,
+        ["PostGoldenRunResults"] = Nobody,
     };
 
     private static readonly Dictionary<string, string> RouteValues = new()
@@ -113,6 +123,9 @@ public sealed class AuthorizationMatrixTests(SqlitePortal app) : IClassFixture<S
         ["alias"] = "champion",
         ["name"] = "matrix-policy",
         ["treeSize"] = "1",
+        ["check"] = "matrix-check",
+        ["run"] = "6f1c1d9e-0000-4000-8000-000000000001",
+        ["sha256"] = new string('a', 64),
     };
 
     [Fact]

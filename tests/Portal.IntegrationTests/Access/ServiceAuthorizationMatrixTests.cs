@@ -117,6 +117,17 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["ExportService.GetAsync"] = Nobody,
         ["ExportService.DownloadAsync"] = Nobody,
         ["ExportCheckService.CheckAsync"] = Filtered,
+        ["GoldenCheckService.ListAsync"] = Readers,
+        ["GoldenCheckService.HistoryAsync"] = Readers,
+        ["GoldenCheckService.VersionResultsAsync"] = Readers,
+        ["GoldenCheckService.StartAsync"] = Contributors,
+        // Golden checks' verdicts feed the gates: their definitions are the team's TeamAdmins' alone, like its policies.
+        ["GoldenCheckService.SaveAsync"] = PolicyEditors,
+        ["JobRunService.ListAsync"] = Readers,
+        // External runners are tokens granted the right to record evidence; no caller here holds that grant.
+        ["ExternalRunService.ClaimAsync"] = Nobody,
+        ["ExternalRunService.OpenAsync"] = Nobody,
+        ["ExternalRunService.CompleteAsync"] = Nobody,
     };
 
     private static readonly string[] RefusalCodes = ["team.not-found", "asset.not-found", "team.forbidden", "platform.forbidden", "asset.read-only",

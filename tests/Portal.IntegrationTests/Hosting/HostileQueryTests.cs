@@ -89,7 +89,8 @@ public abstract class HostileQueryTests(PortalApp app)
         var sane = new Dictionary<string, string>
         {
             ["team"] = Team, ["asset"] = asset, ["version"] = "1.0.0", ["path"] = "prompt.hbs", ["otherTeam"] = "finance",
-            ["id"] = "1", ["alias"] = "champion", ["name"] = "some-policy",
+            ["id"] = "1", ["alias"] = "champion", ["name"] = "some-policy", ["check"] = "holdout", ["run"] = Guid.NewGuid().ToString(),
+            ["sha256"] = new string('a', 64),
         };
         var endpoints = app.Service<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1", StringComparison.Ordinal) == true)

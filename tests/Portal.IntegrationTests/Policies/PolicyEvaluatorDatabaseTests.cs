@@ -42,7 +42,9 @@ public sealed class PolicyEvaluatorDatabaseTests(SqlitePortal app) : IClassFixtu
         Assert.Equal(RuleOutcome.Pass, mine.Values.Single(r => r.Kind == "fairness").Outcome);
         Assert.Equal("ethical-considerations", mine.Values.Single(r => r.Kind == "model-card").Values["missing"]);
         Assert.Equal(RuleOutcome.Pass, mine.Values.Single(r => r.Kind == "lineage").Outcome);
-        Assert.Equal(RuleOutcome.NotApplicable, mine.Values.Single(r => r.Kind == "golden-check").Outcome);
+        var golden = mine.Values.Single(r => r.Kind == "golden-check");
+        Assert.Equal(RuleOutcome.Fail, golden.Outcome);
+        Assert.Contains("no golden check", golden.Explanation);
         Assert.Equal("1 of 1 Approver approvals from marketing.", mine["1 Approver approval(s)"].Explanation);
         Assert.Contains(new ApprovalRequirement(1, TeamRole.Approver, "risk"), evaluation.RequiredApprovals);
     }

@@ -118,12 +118,36 @@ public sealed class PolicyRuleTests
     }
 
     [Fact]
-    public void Golden_check_is_not_applicable_until_golden_checks_exist()
+    public void Golden_check_fails_when_the_asset_has_no_golden_check()
     {
         var verdict = new GoldenCheckRule(7).Evaluate(Candidate());
 
-        Assert.Equal(RuleOutcome.NotApplicable, verdict.Outcome);
-        Assert.Equal("No golden checks configured.", verdict.Explanation);
+        Assert.Equal(RuleOutcome.Fail, verdict.Outcome);
+        Assert.Equal("The asset has no golden check: define one and run it on this version.", verdict.Explanation);
+    }
+
+    private static readonly DateTimeOffset GoldenNow = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    private static RuleVerdict Golden(int checks, params GoldenRunFact[] latest) =>
+        new GoldenCheckRule(7).Evaluate(Candidate() with { Golden = new GoldenFacts(checks, latest, GoldenNow) });
+
+    [Fact]
+    public void Golden_check_passes_when_every_check_passed_within_the_window()
+    {
+        var verdict = Golden(2, new("churn-holdout", true, GoldenNow.AddDays(-6)), new("fairness", true, GoldenNow.AddHours(-1)));
+
+        Assert.Equal(RuleOutcome.Pass, verdict.Outcome);
+        Assert.Equal("passed 2026-11-18 12:00 UTC", verdict.Values["check churn-holdout"]);
+    }
+
+    [Fact]
+    public void Golden_check_fails_on_a_failed_latest_run_a_stale_pass_or_a_check_that_never_ran()
+    {
+        Assert.Equal("'churn-holdout' failed its latest run.", Golden(1, new GoldenRunFact("churn-holdout", false, GoldenNow)).Explanation);
+        Assert.Equal("'churn-holdout' last passed 8 days ago.", Golden(1, new GoldenRunFact("churn-holdout", true, GoldenNow.AddDays(-8))).Explanation);
+        var partial = Golden(2, new GoldenRunFact("churn-holdout", true, GoldenNow));
+        Assert.Equal(RuleOutcome.Fail, partial.Outcome);
+        Assert.Equal("1 of 2 checks never ran on this version.", partial.Explanation);
     }
 
     [Fact]
