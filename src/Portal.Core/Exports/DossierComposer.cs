@@ -92,9 +92,9 @@ internal static class DossierComposer
         }
         blocks.Add(new TableBlock([new("Seq", 0.6f, true), new("Leaf index", 0.8f, true), new("Leaf hash: SHA-256(0x00 ‖ canonical bytes)", 4f, true)],
             proven.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture), e.LeafIndex!.Value.ToString(CultureInfo.InvariantCulture),
-                e.LeafHash!]).ToList()) { Small = true });
+                e.LeafHash!])) { Small = true });
         blocks.Add(new TableBlock([new("Subtree leaves [from, to)", 1.4f, true), new("Subtree hash", 4f, true)],
-            nodes.Select(n => (IReadOnlyList<string>)[$"[{n.Key.Start}, {n.Key.End})", n.Value]).ToList()) { Small = true });
+            nodes.Select(n => (IReadOnlyList<string>)[$"[{n.Key.Start}, {n.Key.End})", n.Value])) { Small = true });
     }
 
     private static void AddTransition(List<ReportBlock> blocks, DossierTransition t)

@@ -89,7 +89,7 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
                 return;
             lastReported = percent;
             // The renderer is synchronous: progress is written from its thread, on a context of its own.
-            ReportAsync(export.Id, percent, share < 0.5 ? "Laying out pages" : "Drawing pages", ct).GetAwaiter().GetResult();
+            ReportAsync(export.Id, percent, share < 0.3 ? "Laying out pages" : "Drawing pages", ct).GetAwaiter().GetResult();
         });
         var rendered = renderer.RenderPdf(document, output, progress, ct);
         return (output.ToArray(), rendered.Pages);
