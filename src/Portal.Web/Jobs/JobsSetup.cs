@@ -25,6 +25,10 @@ public static class JobsSetup
         if (!QueueName.IsMatch(queue))
             throw new PortalConfigurationException($"Jobs:Queue '{queue}' is not a Hangfire queue name: use lower-case letters, digits, dashes and underscores.");
         services.AddSingleton(_ => HangfireStorage.Create(settings.Database));
+        // Hangfire's own registration answers JobActivator.Current, the process-wide activator the last host to
+        // start set: two hosts starting at once (the tests) could each take the other's, and then ran their jobs
+        // in the other host's container, against its database, or failed once it was disposed. Each host gets its own.
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -37,6 +41,7 @@ public static class JobsSetup
         services.AddSingleton<IJobFilterProvider>(new JobFilterProviderCollection(JobFilterProviders.Providers, hostFilters));
         // Without these the server activates jobs through Hangfire's process-wide JobActivator.Current, which
         // the last host built sets: with two portals in one process (the tests), one ran the other's jobs.
+        // They take the host's own activator (above).
         services.AddSingleton<IBackgroundJobFactory>(sp => new BackgroundJobFactory(sp.GetRequiredService<IJobFilterProvider>()));
         services.AddSingleton<IBackgroundJobStateChanger>(sp => new BackgroundJobStateChanger(sp.GetRequiredService<IJobFilterProvider>()));
         services.AddSingleton<IBackgroundJobPerformer>(sp => new BackgroundJobPerformer(sp.GetRequiredService<IJobFilterProvider>(), sp.GetRequiredService<JobActivator>()));
