@@ -95,7 +95,7 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
         else
             _y += before;
         var text = Clean(h.Text);
-        foreach (var line in Wrap(text, FontRole.Bold, size, ContentWidth))
+        foreach (var line in Wrap(text, FontRole.Bold, size, ContentWidth, []))
         {
             _y += size * 1.25f;
             Text(Margin, _y - size * 0.22f, text, line, FontRole.Bold, size, Accent);
@@ -109,7 +109,7 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
     {
         var lineHeight = BodySize * LineFactor;
         var text = Clean(p.Text);
-        foreach (var line in Wrap(text, FontRole.Regular, BodySize, ContentWidth))
+        foreach (var line in Wrap(text, FontRole.Regular, BodySize, ContentWidth, []))
         {
             if (Remaining < lineHeight)
                 NewPage();
@@ -139,28 +139,37 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
         if (Remaining < 3 * (TableSize * LineFactor + 2 * Padding))
             NewPage();
         PlaceHeader();
+        var columnFonts = t.Columns.Select(c => c.Monospace ? FontRole.Mono : FontRole.Regular).ToArray();
+        // One array for every row: a row is placed before the next is read (a dossier has tens of thousands).
+        var cells = new Cell[t.Columns.Count];
         foreach (var row in t.Rows)
         {
-            var cells = t.Columns.Select((c, i) => new Cell(i < row.Count ? row[i] : "", c.Monospace ? FontRole.Mono : FontRole.Regular, Ink)).ToArray();
+            for (var i = 0; i < cells.Length; i++)
+                cells[i] = new Cell(i < row.Count ? row[i] : "", columnFonts[i], Ink);
             Row(cells, widths, size, repeatHeader: PlaceHeader);
         }
         _y += 8f;
     }
 
-    private sealed record Cell(string Text, FontRole Font, SKColor Color);
+    private readonly record struct Cell(string Text, FontRole Font, SKColor Color);
 
     /// <summary>One row of cells; moves to a new page (repeating the header) when it does not fit, and splits only a row taller than a page.</summary>
     private void Row(Cell[] cells, float[] widths, float size, Action? repeatHeader, SKColor? fill = null, bool keyFill = false)
     {
         var lineHeight = size * LineFactor;
+        // The lines of every cell in one list, cell c's from first[c] to first[c + 1].
         var texts = new string[cells.Length];
-        var lines = new List<Range>[cells.Length];
+        var lines = new List<Range>(cells.Length);
+        var first = new int[cells.Length + 1];
+        var count = 1;
         for (var i = 0; i < cells.Length; i++)
         {
             texts[i] = Clean(cells[i].Text);
-            lines[i] = Wrap(texts[i], cells[i].Font, size, widths[i] - 2 * Padding);
+            first[i] = lines.Count;
+            Wrap(texts[i], cells[i].Font, size, widths[i] - 2 * Padding, lines);
+            first[i + 1] = lines.Count;
+            count = Math.Max(count, first[i + 1] - first[i]);
         }
-        var count = Math.Max(1, lines.Max(l => l.Count));
         // Usable height of a fresh page below a repeated header of up to two lines.
         var fullPage = PageHeight - Bottom - Top - 2 * lineHeight - 4 * Padding;
         var done = 0;
@@ -170,7 +179,7 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
             var height = (count - done) * lineHeight + 2 * Padding;
             if (height <= Remaining)
             {
-                PlaceLines(cells, texts, lines, widths, size, done, count - done, fill, keyFill);
+                PlaceLines(cells, texts, lines, first, widths, size, done, count - done, fill, keyFill);
                 return;
             }
             if (!moved && !AtPageTop && height <= fullPage)
@@ -184,7 +193,7 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
             var fits = (int)Math.Floor((Remaining - 2 * Padding) / lineHeight);
             if (fits >= 1)
             {
-                PlaceLines(cells, texts, lines, widths, size, done, fits, fill, keyFill);
+                PlaceLines(cells, texts, lines, first, widths, size, done, fits, fill, keyFill);
                 done += fits;
             }
             NewPage();
@@ -193,7 +202,7 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
         }
     }
 
-    private void PlaceLines(Cell[] cells, string[] texts, List<Range>[] lines, float[] widths, float size, int from, int take, SKColor? fill, bool keyFill)
+    private void PlaceLines(Cell[] cells, string[] texts, List<Range> lines, int[] first, float[] widths, float size, int from, int take, SKColor? fill, bool keyFill)
     {
         var lineHeight = size * LineFactor;
         var height = take * lineHeight + 2 * Padding;
@@ -209,10 +218,10 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
         var x = Margin;
         for (var c = 0; c < cells.Length; c++)
         {
-            for (var l = from; l < Math.Min(from + take, lines[c].Count); l++)
+            for (var l = from; l < Math.Min(from + take, first[c + 1] - first[c]); l++)
             {
                 var baseline = _y + Padding + (l - from + 1) * lineHeight - size * 0.3f;
-                _page.Add(new TextOp(x + Padding, baseline, texts[c][lines[c][l]], cells[c].Font, size, cells[c].Color));
+                _page.Add(new TextOp(x + Padding, baseline, texts[c][lines[first[c] + l]], cells[c].Font, size, cells[c].Color));
             }
             x += widths[c];
         }
@@ -230,12 +239,11 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
     /// <summary>
     /// Breaks text into lines no wider than <paramref name="width"/>: at spaces, and inside words (hashes) that are wider on their own.
     /// Lines are ranges of the text, measured as slices: a line becomes a string only when it is drawn (a dossier wraps tens of
-    /// thousands of cells, twice).
+    /// thousands of cells, twice). The ranges are appended to <paramref name="result"/>, which is returned.
     /// </summary>
-    internal List<Range> Wrap(string text, FontRole role, float size, float width)
+    internal List<Range> Wrap(string text, FontRole role, float size, float width, List<Range> result)
     {
         var font = fonts.Get(role, size);
-        var result = new List<Range>(1);
         foreach (var range in text.AsSpan().Split('\n'))
         {
             var paragraph = text.AsSpan(range);
