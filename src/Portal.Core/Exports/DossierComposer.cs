@@ -83,9 +83,11 @@ internal static class DossierComposer
     private static void AddProofs(List<ReportBlock> blocks, DossierContent d)
     {
         blocks.Add(new HeadingBlock("Inclusion proofs", Level: 2));
-        var proven = d.AuditEvents.Where(e => e.InclusionProof is not null).ToList();
-        var nodes = d.Integrity.CheckpointTreeSize is { } size && proven.Count > 0 ? ProofNodes.Distinct(proven, size) : null;
-        if (nodes is null)
+        // An event is covered when its leaf is inside the checkpoint's tree (its path is in the subtree table).
+        var size = d.Integrity.CheckpointTreeSize ?? 0;
+        var proven = d.AuditEvents.Where(e => e.LeafIndex < size).ToList();
+        var nodes = d.Integrity.ProofSubtrees;
+        if (nodes is null || proven.Count == 0)
         {
             blocks.Add(new ParagraphBlock("None recorded: no signed checkpoint covers these events yet.", Muted: true));
             return;
