@@ -40,6 +40,7 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
     private const float Padding = 3f;
     private const float LineFactor = 1.3f;
 
+    private readonly PdfLineBreaker _lines = new(fonts);
     // One page's operations, reused: handed to pageDone when the page is full, then cleared.
     private readonly List<PageOp> _page = [];
     private float _y;
@@ -94,8 +95,8 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
             NewPage();
         else
             _y += before;
-        var text = Clean(h.Text);
-        foreach (var line in Wrap(text, FontRole.Bold, size, ContentWidth, []))
+        var text = PdfLineBreaker.Clean(h.Text);
+        foreach (var line in _lines.Wrap(text, FontRole.Bold, size, ContentWidth, []))
         {
             _y += size * 1.25f;
             Text(Margin, _y - size * 0.22f, text, line, FontRole.Bold, size, Accent);
@@ -108,8 +109,8 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
     private void Paragraph(ParagraphBlock p)
     {
         var lineHeight = BodySize * LineFactor;
-        var text = Clean(p.Text);
-        foreach (var line in Wrap(text, FontRole.Regular, BodySize, ContentWidth, []))
+        var text = PdfLineBreaker.Clean(p.Text);
+        foreach (var line in _lines.Wrap(text, FontRole.Regular, BodySize, ContentWidth, []))
         {
             if (Remaining < lineHeight)
                 NewPage();
@@ -164,9 +165,9 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
         var count = 1;
         for (var i = 0; i < cells.Length; i++)
         {
-            texts[i] = Clean(cells[i].Text);
+            texts[i] = PdfLineBreaker.Clean(cells[i].Text);
             first[i] = lines.Count;
-            Wrap(texts[i], cells[i].Font, size, widths[i] - 2 * Padding, lines);
+            _lines.Wrap(texts[i], cells[i].Font, size, widths[i] - 2 * Padding, lines);
             first[i + 1] = lines.Count;
             count = Math.Max(count, first[i + 1] - first[i]);
         }
@@ -234,65 +235,5 @@ internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, in
     {
         if (pageDone is not null)
             _page.Add(new TextOp(x, baseline, text[line], font, size, color));
-    }
-
-    /// <summary>
-    /// Breaks text into lines no wider than <paramref name="width"/>: at spaces, and inside words (hashes) that are wider on their own.
-    /// Lines are ranges of the text, measured as slices: a line becomes a string only when it is drawn (a dossier wraps tens of
-    /// thousands of cells, twice). The ranges are appended to <paramref name="result"/>, which is returned.
-    /// </summary>
-    internal List<Range> Wrap(string text, FontRole role, float size, float width, List<Range> result)
-    {
-        var font = fonts.Get(role, size);
-        foreach (var range in text.AsSpan().Split('\n'))
-        {
-            var paragraph = text.AsSpan(range);
-            var offset = range.Start.GetOffset(text.Length);
-            if (font.MeasureText(paragraph) <= width)
-            {
-                result.Add(range);
-                continue;
-            }
-            // The line is paragraph[start..end]; a candidate runs from its start (or the word's, on an empty line) to the word's end.
-            int start = 0, end = 0, word = 0;
-            while (word <= paragraph.Length)
-            {
-                var space = paragraph[word..].IndexOf(' ');
-                var wordEnd = space < 0 ? paragraph.Length : word + space;
-                var from = end > start ? start : word;
-                if (font.MeasureText(paragraph[from..wordEnd]) <= width)
-                {
-                    (start, end) = (from, wordEnd);
-                }
-                else
-                {
-                    if (end > start)
-                        result.Add((offset + start)..(offset + end));
-                    (start, end) = (word, wordEnd);
-                    while (end - start > 1 && font.MeasureText(paragraph[start..end]) > width)
-                    {
-                        var fit = Math.Max(1, font.BreakText(paragraph[start..end], width));
-                        // Names like transition.requested or production-minimum break after their punctuation when they can.
-                        var soft = paragraph.Slice(start, fit).LastIndexOfAny(".-/_:");
-                        if (soft >= fit / 2)
-                            fit = soft + 1;
-                        result.Add((offset + start)..(offset + start + fit));
-                        start += fit;
-                    }
-                }
-                word = wordEnd + 1;
-            }
-            result.Add((offset + start)..(offset + end));
-        }
-        return result;
-    }
-
-    /// <summary>Control characters have no glyph; tabs and carriage returns become plain spacing.</summary>
-    private static string Clean(string text)
-    {
-        if (!text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') && !text.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
-            return text;
-        var chars = text.Replace("\r\n", "\n").Replace('\t', ' ').Where(c => c == '\n' || !char.IsControl(c));
-        return new string(chars.ToArray());
     }
 }
