@@ -52,6 +52,8 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseSetting("Audit:SigningKeyPath", Path.Combine(ArtifactRoot, "audit-signing-key.pem"));
         builder.UseSetting("Audit:CheckpointDirectory", CheckpointDirectory);
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // A queue of its own: hosts in one test process must not wake each other's Hangfire workers (Jobs:Queue in JobsSetup).
+        builder.UseSetting("Jobs:Queue", $"portal-{Guid.NewGuid():N}");
         // Test classes sign in dozens of times a minute from one address; the limit itself is tested with its own setting.
         builder.UseSetting("Security:RateLimits:SignInPerMinute", "100000");
         // Probing tests send thousands of requests with one token; the limiter has tests of its own with small budgets.

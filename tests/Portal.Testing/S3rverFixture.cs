@@ -8,11 +8,13 @@ namespace Portal.Testing;
 
 /// <summary>
 /// A real S3-compatible server (the npm package s3rver, installed by infra/install-prerequisites.sh)
-/// on a loopback port, and the portal configured to keep its artifacts there.
+/// on a loopback port, and the portal configured to keep its artifacts and its audit checkpoints there.
 /// </summary>
 public sealed class S3Portal : IAsyncLifetime
 {
     public const string Bucket = "portal-artifacts";
+    /// <summary>Where the portal writes its signed audit checkpoints in the bucket.</summary>
+    public const string CheckpointPrefix = "audit/checkpoints/";
     private Process? _server;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-tests", "s3-" + Guid.NewGuid().ToString("N"));
 
@@ -47,6 +49,8 @@ public sealed class S3Portal : IAsyncLifetime
             ["Artifacts:S3:Prefix"] = "blobs/",
             ["Artifacts:S3:AccessKey"] = "S3RVER",
             ["Artifacts:S3:SecretKey"] = "S3RVER",
+            ["Audit:CheckpointStore"] = "S3",
+            ["Audit:CheckpointS3Prefix"] = CheckpointPrefix,
         });
         await App.InitializeAsync();
     }

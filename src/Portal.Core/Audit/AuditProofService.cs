@@ -33,7 +33,7 @@ public sealed class AuditProofService(IDbContextFactory<PortalDbContext> dbFacto
         var teamId = await db.Teams.Where(t => t.Slug == teamSlug).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
         if (teamId is null)
             return TeamErrors.NotFound(teamSlug);
-        var sequences = new SortedSet<long>();
+        var sequences = new HashSet<long>();
         foreach (var group in subjects.GroupBy(s => s.Type))
         {
             var ids = group.Select(s => s.Id).Distinct().ToList();
@@ -44,18 +44,19 @@ public sealed class AuditProofService(IDbContextFactory<PortalDbContext> dbFacto
         return await ProveSequencesAsync(sequences, ct);
     }
 
-    private async Task<AuditProofBundle> ProveSequencesAsync(IReadOnlyCollection<long> sequences, CancellationToken ct)
+    private async Task<AuditProofBundle> ProveSequencesAsync(ISet<long> sequences, CancellationToken ct)
     {
-        var (verifier, archive) = await trail.ReadChainAsync(ct);
+        // The wanted events are kept as the verification streams the whole log past, in sequence order: one read, not two.
+        var events = new List<AuditEvent>(sequences.Count);
+        var (verifier, archive) = await trail.ReadChainAsync(ct, e =>
+        {
+            if (sequences.Contains(e.Sequence))
+                events.Add(e);
+        });
         var verification = trail.Judge(verifier, archive);
         var checkpoint = archive.Latest is { } latest && latest.TreeSize <= verifier.Count ? latest : null;
         var tree = verifier.Tree();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var wanted = sequences.ToList();
-        var events = new List<AuditEvent>(wanted.Count);
-        foreach (var chunk in wanted.Chunk(500))
-            events.AddRange(await db.AuditEvents.AsNoTracking().Where(e => chunk.Contains(e.Sequence)).ToListAsync(ct));
-        var proven = events.OrderBy(e => e.Sequence).Select(e =>
+        var proven = events.Select(e =>
         {
             var canonical = AuditCanonicalForm.Bytes(e);
             var covered = checkpoint is not null && e.Sequence <= checkpoint.TreeSize;

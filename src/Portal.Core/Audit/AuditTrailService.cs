@@ -103,15 +103,22 @@ public sealed class AuditTrailService(IDbContextFactory<PortalDbContext> dbFacto
         return checkpoint;
     }
 
-    /// <summary>The chain verified from the database, with the checkpoints read from the store.</summary>
-    internal async Task<(AuditChainVerifier Verifier, CheckpointArchive Archive)> ReadChainAsync(CancellationToken ct)
+    /// <summary>
+    /// The chain verified from the database, with the checkpoints read from the store. <paramref name="observe"/>, when
+    /// given, sees every event of the log once as it streams past (the proofs take theirs from this one read), including
+    /// those after a break, which the verifier no longer takes.
+    /// </summary>
+    internal async Task<(AuditChainVerifier Verifier, CheckpointArchive Archive)> ReadChainAsync(CancellationToken ct, Action<AuditEvent>? observe = null)
     {
         var archive = await CheckpointArchive.LoadAsync(store, ct);
         var verifier = new AuditChainVerifier();
+        var broken = false;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
-            if (!verifier.Add(e))
+            observe?.Invoke(e);
+            broken = broken || !verifier.Add(e);
+            if (broken && observe is null)
                 break;
         }
         return (verifier, archive);

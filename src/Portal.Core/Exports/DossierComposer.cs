@@ -83,18 +83,20 @@ internal static class DossierComposer
     private static void AddProofs(List<ReportBlock> blocks, DossierContent d)
     {
         blocks.Add(new HeadingBlock("Inclusion proofs", Level: 2));
-        var proven = d.AuditEvents.Where(e => e.InclusionProof is not null).ToList();
-        var nodes = d.Integrity.CheckpointTreeSize is { } size && proven.Count > 0 ? ProofNodes.Distinct(proven, size) : null;
-        if (nodes is null)
+        // An event is covered when its leaf is inside the checkpoint's tree (its path is in the subtree table).
+        var size = d.Integrity.CheckpointTreeSize ?? 0;
+        var proven = d.AuditEvents.Where(e => e.LeafIndex < size).ToList();
+        var nodes = d.Integrity.ProofSubtrees;
+        if (nodes is null || proven.Count == 0)
         {
             blocks.Add(new ParagraphBlock("None recorded: no signed checkpoint covers these events yet.", Muted: true));
             return;
         }
         blocks.Add(new TableBlock([new("Seq", 0.6f, true), new("Leaf index", 0.8f, true), new("Leaf hash: SHA-256(0x00 ‖ canonical bytes)", 4f, true)],
             proven.Select(e => (IReadOnlyList<string>)[e.Sequence.ToString(CultureInfo.InvariantCulture), e.LeafIndex!.Value.ToString(CultureInfo.InvariantCulture),
-                e.LeafHash!]).ToList()) { Small = true });
+                e.LeafHash!])) { Small = true });
         blocks.Add(new TableBlock([new("Subtree leaves [from, to)", 1.4f, true), new("Subtree hash", 4f, true)],
-            nodes.Select(n => (IReadOnlyList<string>)[$"[{n.Key.Start}, {n.Key.End})", n.Value]).ToList()) { Small = true });
+            nodes.Select(n => (IReadOnlyList<string>)[$"[{n.Key.Start}, {n.Key.End})", n.Value])) { Small = true });
     }
 
     private static void AddTransition(List<ReportBlock> blocks, DossierTransition t)

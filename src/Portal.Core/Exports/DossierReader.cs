@@ -11,8 +11,9 @@ namespace Portal.Core.Exports;
 internal static class DossierReader
 {
     /// <param name="prove">Reads the audit events of the given subjects with their proofs (the audit chain's proof service).</param>
+    /// <param name="withPaths">Spell every event's audit path (the JSON edition; the PDF lists each subtree once).</param>
     public static async Task<DossierContent> ReadAsync(PortalDbContext db, ExportHeader header, Guid assetId,
-        Func<IReadOnlyCollection<AuditSubject>, Task<AuditProofBundle>> prove, CancellationToken ct)
+        Func<IReadOnlyCollection<AuditSubject>, Task<AuditProofBundle>> prove, bool withPaths, CancellationToken ct)
     {
         var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
         var team = await db.Teams.AsNoTracking().Where(t => t.Id == asset.TeamId).Select(t => t.Slug).SingleAsync(ct);
@@ -34,7 +35,7 @@ internal static class DossierReader
         // The asset's own events, and those of earlier exports of it: who took a dossier of it is part of its record.
         var exportIds = await db.AuditExports.AsNoTracking().Where(x => x.AssetId == assetId).Select(x => x.Id).ToListAsync(ct);
         var bundle = await prove([.. AuditSubject.ForAsset(assetId, versionIds), .. exportIds.Select(id => new AuditSubject("export", id.ToString()))]);
-        var events = bundle.Events.Select(e => ExportIntegrity.Event(e, x => Subject(x, label))).ToList();
+        var events = bundle.Events.Select(e => ExportIntegrity.Event(e, x => Subject(x, label), withPaths)).ToList();
 
         return new DossierContent(
             header,

@@ -46,6 +46,13 @@ public sealed record DossierIntegrity(string Status, IReadOnlyList<KeyValuePair<
 {
     /// <summary>The tree size of the covering checkpoint, which the inclusion proofs are against.</summary>
     public long? CheckpointTreeSize { get; init; }
+
+    /// <summary>
+    /// Every subtree hash the covered events' audit paths use, once, by the leaves it spans (the printed dossier's proof
+    /// table; the JSON edition spells each event's path instead). Null without a checkpoint or when a path is malformed.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyDictionary<(long Start, long End), string>? ProofSubtrees { get; init; }
 }
 
 public sealed record DossierContent(ExportHeader Export, DossierAsset Asset, DossierModelCard? ModelCard, IReadOnlyList<DossierVersion> Versions,

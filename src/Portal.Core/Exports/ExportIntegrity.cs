@@ -10,12 +10,13 @@ namespace Portal.Core.Exports;
 /// </summary>
 internal static class ExportIntegrity
 {
-    public static ExportAuditEvent Event(ProvenAuditEvent p, Func<AuditEvent, string> subject) => new(p.Sequence, p.Event.OccurredAt, p.Event.ActorName,
-        p.Event.Action, subject(p.Event), p.Event.Before, p.Event.After, Hex(p.ChainHash))
+    /// <param name="withPath">Spell the event's audit path (the JSON edition); the PDF prints each subtree once instead (<see cref="DossierIntegrity.ProofSubtrees"/>).</param>
+    public static ExportAuditEvent Event(ProvenAuditEvent p, Func<AuditEvent, string> subject, bool withPath) => new(p.Sequence, p.Event.OccurredAt,
+        p.Event.ActorName, p.Event.Action, subject(p.Event), p.Event.Before, p.Event.After, Hex(p.ChainHash))
     {
         LeafIndex = p.LeafIndex,
         LeafHash = Hex(p.LeafHash),
-        InclusionProof = p.InclusionProof?.Select(Hex).ToList(),
+        InclusionProof = withPath ? p.InclusionProof?.Select(Hex).ToList() : null,
     };
 
     public static DossierIntegrity For(AuditProofBundle bundle)
@@ -51,7 +52,11 @@ internal static class ExportIntegrity
         var status = bundle.Checkpoint is null
             ? "The chain was verified; no signed checkpoint covers these events yet."
             : v.IsValid ? "The chain was verified and these events are included in the signed checkpoint below." : "Verification FAILED: see below.";
-        return new DossierIntegrity(status, facts) { CheckpointTreeSize = bundle.Checkpoint?.TreeSize };
+        return new DossierIntegrity(status, facts)
+        {
+            CheckpointTreeSize = bundle.Checkpoint?.TreeSize,
+            ProofSubtrees = bundle.Checkpoint is { } covering ? ProofNodes.Distinct(bundle.Events, covering.TreeSize) : null,
+        };
     }
 
     /// <summary>How to check this dossier without the portal (the canonical form is in ADR-010).</summary>

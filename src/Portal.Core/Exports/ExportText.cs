@@ -25,5 +25,5 @@ internal static class ExportText
 
     /// <summary>A table, or "None recorded." when there is nothing to list.</summary>
     public static ReportBlock TableOrNone(int count, IReadOnlyList<TableColumn> columns, IEnumerable<IReadOnlyList<string>> rows) =>
-        count == 0 ? new ParagraphBlock("None recorded.", Muted: true) : new TableBlock(columns, rows.ToList());
+        count == 0 ? new ParagraphBlock("None recorded.", Muted: true) : new TableBlock(columns, rows);
 }

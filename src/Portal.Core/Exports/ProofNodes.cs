@@ -1,3 +1,5 @@
+using Portal.Core.Audit;
+
 namespace Portal.Core.Exports;
 
 /// <summary>
@@ -32,17 +34,26 @@ internal static class ProofNodes
         }
     }
 
-    /// <summary>Every subtree hash the events' paths use, once each, by leaf range; null when a path does not have the expected shape.</summary>
-    public static SortedDictionary<(long Start, long End), string>? Distinct(IEnumerable<ExportAuditEvent> events, long treeSize)
+    /// <summary>
+    /// Every subtree hash the events' paths use, once each, by leaf range (hex); null when a path does not have the expected
+    /// shape. Events without a path (newer than the checkpoint) are skipped.
+    /// </summary>
+    public static SortedDictionary<(long Start, long End), string>? Distinct(IEnumerable<ProvenAuditEvent> events, long treeSize)
     {
         var nodes = new SortedDictionary<(long Start, long End), string>();
         foreach (var e in events)
         {
-            var ranges = PathRanges(e.LeafIndex!.Value, treeSize);
-            if (ranges.Count != e.InclusionProof!.Count)
+            if (e.InclusionProof is not { } path)
+                continue;
+            var ranges = PathRanges(e.LeafIndex, treeSize);
+            if (ranges.Count != path.Count)
                 return null;
             for (var i = 0; i < ranges.Count; i++)
-                nodes[ranges[i]] = e.InclusionProof[i];
+            {
+                // Neighbouring events share most of their path: each subtree is spelled in hex once.
+                if (!nodes.ContainsKey(ranges[i]))
+                    nodes[ranges[i]] = Convert.ToHexStringLower(path[i]);
+            }
         }
         return nodes;
     }

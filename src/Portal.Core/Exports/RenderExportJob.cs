@@ -73,7 +73,8 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
     {
         var header = new ExportHeader(export.Id, export.Kind, export.RequestedBy, clock.GetUtcNow(), Scope(export));
         object content = export.Kind == ExportKind.Dossier
-            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, subjects => ProveAsync(export.TeamSlug!, subjects, ct), ct)
+            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, subjects => ProveAsync(export.TeamSlug!, subjects, ct),
+                withPaths: export.Format == ExportFormat.Json, ct)
             : await PeriodReportReader.ReadAsync(db, header, export.TeamId, export.From!.Value, export.To!.Value, ct);
         await ReportAsync(export.Id, 30, export.Format == ExportFormat.Pdf ? "Laying out pages" : "Writing JSON", ct);
         if (export.Format == ExportFormat.Json)
@@ -89,7 +90,7 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
                 return;
             lastReported = percent;
             // The renderer is synchronous: progress is written from its thread, on a context of its own.
-            ReportAsync(export.Id, percent, share < 0.5 ? "Laying out pages" : "Drawing pages", ct).GetAwaiter().GetResult();
+            ReportAsync(export.Id, percent, share < 0.3 ? "Laying out pages" : "Drawing pages", ct).GetAwaiter().GetResult();
         });
         var rendered = renderer.RenderPdf(document, output, progress, ct);
         return (output.ToArray(), rendered.Pages);

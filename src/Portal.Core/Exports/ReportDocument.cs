@@ -15,8 +15,11 @@ public sealed record ParagraphBlock(string Text, bool Muted = false) : ReportBlo
 
 public sealed record KeyValueBlock(IReadOnlyList<KeyValuePair<string, string>> Pairs) : ReportBlock;
 
-/// <summary>A table whose rows break across pages; the header row repeats on every page it spans.</summary>
-public sealed record TableBlock(IReadOnlyList<TableColumn> Columns, IReadOnlyList<IReadOnlyList<string>> Rows) : ReportBlock
+/// <summary>
+/// A table whose rows break across pages; the header row repeats on every page it spans. The rows may be a
+/// lazy projection of the content: the renderer enumerates them once per layout pass and keeps none.
+/// </summary>
+public sealed record TableBlock(IReadOnlyList<TableColumn> Columns, IEnumerable<IReadOnlyList<string>> Rows) : ReportBlock
 {
     /// <summary>Set in smaller type, for machine-checkable material such as proofs.</summary>
     public bool Small { get; init; }
@@ -33,6 +36,6 @@ public sealed record RenderedReport(int Pages);
 /// <summary>Draws a <see cref="ReportDocument"/> as a PDF with embedded fonts, so its text can be selected and searched.</summary>
 public interface IReportRenderer
 {
-    /// <param name="progress">Receives the share of blocks laid out so far, 0 to 1.</param>
+    /// <param name="progress">Receives the share of the rendering done so far, 0 to 1.</param>
     RenderedReport RenderPdf(ReportDocument document, Stream output, IProgress<double>? progress = null, CancellationToken ct = default);
 }

@@ -5,17 +5,32 @@ using Portal.Core.Audit.Checkpoints;
 
 namespace Portal.Infrastructure.Audit;
 
-/// <summary>Checkpoints as objects <c>{prefix}checkpoint-….json</c> in an S3-compatible bucket (ideally one with object lock).</summary>
+/// <summary>
+/// Checkpoints as objects <c>{prefix}checkpoint-….json</c> in an S3-compatible bucket (ideally one with object lock).
+/// A bucket that does not exist is a configuration mistake, reported as such rather than as S3's bare error code.
+/// </summary>
 public sealed class S3CheckpointStore(IAmazonS3 s3, string bucket, string prefix) : ICheckpointStore
 {
     public async Task PutAsync(string name, byte[] content, CancellationToken ct)
     {
         using var body = new MemoryStream(content, writable: false);
-        await s3.PutObjectAsync(new PutObjectRequest
+        try
         {
-            BucketName = bucket, Key = prefix + name, InputStream = body, UseChunkEncoding = false, ContentType = "application/json",
-        }, ct);
+            await s3.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = bucket, Key = prefix + name, InputStream = body, UseChunkEncoding = false, ContentType = "application/json",
+            }, ct);
+        }
+        catch (AmazonS3Exception e) when (IsMissingBucket(e))
+        {
+            throw MissingBucket(e);
+        }
     }
+
+    private static bool IsMissingBucket(AmazonS3Exception e) => e.ErrorCode == "NoSuchBucket";
+
+    private InvalidOperationException MissingBucket(AmazonS3Exception e) => new(
+        $"The audit checkpoint bucket '{bucket}' does not exist: create it, or correct Artifacts:S3:Bucket (Audit:CheckpointStore is S3).", e);
 
     public async Task<IReadOnlyList<string>> ListAsync(CancellationToken ct)
     {
@@ -24,7 +39,14 @@ public sealed class S3CheckpointStore(IAmazonS3 s3, string bucket, string prefix
         ListObjectsV2Response response;
         do
         {
-            response = await s3.ListObjectsV2Async(request, ct);
+            try
+            {
+                response = await s3.ListObjectsV2Async(request, ct);
+            }
+            catch (AmazonS3Exception e) when (IsMissingBucket(e))
+            {
+                throw MissingBucket(e);
+            }
             names.AddRange((response.S3Objects ?? []).Select(o => o.Key[prefix.Length..]));
             request.ContinuationToken = response.NextContinuationToken;
         } while (response.IsTruncated == true);
@@ -39,6 +61,10 @@ public sealed class S3CheckpointStore(IAmazonS3 s3, string bucket, string prefix
             using var copy = new MemoryStream();
             await response.ResponseStream.CopyToAsync(copy, ct);
             return copy.ToArray();
+        }
+        catch (AmazonS3Exception e) when (IsMissingBucket(e))
+        {
+            throw MissingBucket(e);
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

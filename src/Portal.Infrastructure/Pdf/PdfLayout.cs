@@ -10,11 +10,14 @@ internal sealed record RectOp(SKRect Rect, SKColor Fill) : PageOp;
 internal sealed record LineOp(float X1, float Y1, float X2, float Y2, SKColor Color) : PageOp;
 
 /// <summary>
-/// Places blocks on A4 pages top to bottom. Layout runs before any drawing, so the page count is known
-/// when the footers ("Page 3 of 41") are drawn; a table row never splits unless it is taller than a page,
-/// and a table that continues on a new page repeats its header row there.
+/// Places blocks on A4 pages top to bottom and hands each page to <paramref name="pageDone"/> as soon as it is
+/// full, then forgets it: a long document is never held whole. The renderer lays out twice, first only to count
+/// the pages (so footers can say "Page 3 of 41"), without making any drawing operations (<paramref name="pageDone"/>
+/// null), then to draw each page as it is handed over; the layout is deterministic, so both passes break pages
+/// alike. A table row never splits unless it is taller than a page, and a table that continues on a new page
+/// repeats its header row there.
 /// </summary>
-internal sealed class PdfLayout(PdfFonts fonts)
+internal sealed class PdfLayout(PdfFonts fonts, Action<IReadOnlyList<PageOp>, int>? pageDone)
 {
     public const float PageWidth = 595.28f;
     public const float PageHeight = 841.89f;
@@ -37,18 +40,20 @@ internal sealed class PdfLayout(PdfFonts fonts)
     private const float Padding = 3f;
     private const float LineFactor = 1.3f;
 
-    private readonly List<List<PageOp>> _pages = [];
-    private List<PageOp> _page = null!;
+    private readonly PdfLineBreaker _lines = new(fonts);
+    // One page's operations, reused: handed to pageDone when the page is full, then cleared.
+    private readonly List<PageOp> _page = [];
     private float _y;
 
     private float Remaining => PageHeight - Bottom - _y;
     private bool AtPageTop => _y <= Top + 0.1f;
 
-    public IReadOnlyList<IReadOnlyList<PageOp>> Pages => _pages;
+    /// <summary>Pages begun so far; after <see cref="Finish"/>, the document's page count.</summary>
+    public int PageCount { get; private set; }
 
     public void Add(ReportBlock block)
     {
-        if (_pages.Count == 0)
+        if (PageCount == 0)
             NewPage();
         switch (block)
         {
@@ -61,10 +66,23 @@ internal sealed class PdfLayout(PdfFonts fonts)
         }
     }
 
+    /// <summary>Hands over the last page; an empty document still gets one page saying so.</summary>
+    public void Finish()
+    {
+        if (PageCount == 0)
+            Add(new ParagraphBlock("(empty)", Muted: true));
+        pageDone?.Invoke(_page, PageCount);
+        _page.Clear();
+    }
+
     private void NewPage()
     {
-        _page = [];
-        _pages.Add(_page);
+        if (PageCount > 0)
+        {
+            pageDone?.Invoke(_page, PageCount);
+            _page.Clear();
+        }
+        PageCount++;
         _y = Top;
     }
 
@@ -77,12 +95,13 @@ internal sealed class PdfLayout(PdfFonts fonts)
             NewPage();
         else
             _y += before;
-        foreach (var line in Wrap(Clean(h.Text), FontRole.Bold, size, ContentWidth))
+        var text = PdfLineBreaker.Clean(h.Text);
+        foreach (var line in _lines.Wrap(text, FontRole.Bold, size, ContentWidth, []))
         {
             _y += size * 1.25f;
-            _page.Add(new TextOp(Margin, _y - size * 0.22f, line, FontRole.Bold, size, Accent));
+            Text(Margin, _y - size * 0.22f, text, line, FontRole.Bold, size, Accent);
         }
-        if (h.Level <= 1)
+        if (h.Level <= 1 && pageDone is not null)
             _page.Add(new LineOp(Margin, _y + 2f, Margin + ContentWidth, _y + 2f, Accent));
         _y += h.Level <= 1 ? 7f : 3f;
     }
@@ -90,12 +109,13 @@ internal sealed class PdfLayout(PdfFonts fonts)
     private void Paragraph(ParagraphBlock p)
     {
         var lineHeight = BodySize * LineFactor;
-        foreach (var line in Wrap(Clean(p.Text), FontRole.Regular, BodySize, ContentWidth))
+        var text = PdfLineBreaker.Clean(p.Text);
+        foreach (var line in _lines.Wrap(text, FontRole.Regular, BodySize, ContentWidth, []))
         {
             if (Remaining < lineHeight)
                 NewPage();
             _y += lineHeight;
-            _page.Add(new TextOp(Margin, _y - BodySize * 0.3f, line, FontRole.Regular, BodySize, p.Muted ? Muted : Ink));
+            Text(Margin, _y - BodySize * 0.3f, text, line, FontRole.Regular, BodySize, p.Muted ? Muted : Ink);
         }
         _y += 4f;
     }
@@ -120,22 +140,37 @@ internal sealed class PdfLayout(PdfFonts fonts)
         if (Remaining < 3 * (TableSize * LineFactor + 2 * Padding))
             NewPage();
         PlaceHeader();
+        var columnFonts = t.Columns.Select(c => c.Monospace ? FontRole.Mono : FontRole.Regular).ToArray();
+        // One array for every row: a row is placed before the next is read (a dossier has tens of thousands).
+        var cells = new Cell[t.Columns.Count];
         foreach (var row in t.Rows)
         {
-            var cells = t.Columns.Select((c, i) => new Cell(i < row.Count ? row[i] : "", c.Monospace ? FontRole.Mono : FontRole.Regular, Ink)).ToArray();
+            for (var i = 0; i < cells.Length; i++)
+                cells[i] = new Cell(i < row.Count ? row[i] : "", columnFonts[i], Ink);
             Row(cells, widths, size, repeatHeader: PlaceHeader);
         }
         _y += 8f;
     }
 
-    private sealed record Cell(string Text, FontRole Font, SKColor Color);
+    private readonly record struct Cell(string Text, FontRole Font, SKColor Color);
 
     /// <summary>One row of cells; moves to a new page (repeating the header) when it does not fit, and splits only a row taller than a page.</summary>
     private void Row(Cell[] cells, float[] widths, float size, Action? repeatHeader, SKColor? fill = null, bool keyFill = false)
     {
         var lineHeight = size * LineFactor;
-        var lines = cells.Select((c, i) => Wrap(Clean(c.Text), c.Font, size, widths[i] - 2 * Padding)).ToArray();
-        var count = Math.Max(1, lines.Max(l => l.Count));
+        // The lines of every cell in one list, cell c's from first[c] to first[c + 1].
+        var texts = new string[cells.Length];
+        var lines = new List<Range>(cells.Length);
+        var first = new int[cells.Length + 1];
+        var count = 1;
+        for (var i = 0; i < cells.Length; i++)
+        {
+            texts[i] = PdfLineBreaker.Clean(cells[i].Text);
+            first[i] = lines.Count;
+            _lines.Wrap(texts[i], cells[i].Font, size, widths[i] - 2 * Padding, lines);
+            first[i + 1] = lines.Count;
+            count = Math.Max(count, first[i + 1] - first[i]);
+        }
         // Usable height of a fresh page below a repeated header of up to two lines.
         var fullPage = PageHeight - Bottom - Top - 2 * lineHeight - 4 * Padding;
         var done = 0;
@@ -145,7 +180,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
             var height = (count - done) * lineHeight + 2 * Padding;
             if (height <= Remaining)
             {
-                PlaceLines(cells, lines, widths, size, done, count - done, fill, keyFill);
+                PlaceLines(cells, texts, lines, first, widths, size, done, count - done, fill, keyFill);
                 return;
             }
             if (!moved && !AtPageTop && height <= fullPage)
@@ -159,7 +194,7 @@ internal sealed class PdfLayout(PdfFonts fonts)
             var fits = (int)Math.Floor((Remaining - 2 * Padding) / lineHeight);
             if (fits >= 1)
             {
-                PlaceLines(cells, lines, widths, size, done, fits, fill, keyFill);
+                PlaceLines(cells, texts, lines, first, widths, size, done, fits, fill, keyFill);
                 done += fits;
             }
             NewPage();
@@ -168,10 +203,15 @@ internal sealed class PdfLayout(PdfFonts fonts)
         }
     }
 
-    private void PlaceLines(Cell[] cells, List<string>[] lines, float[] widths, float size, int from, int take, SKColor? fill, bool keyFill)
+    private void PlaceLines(Cell[] cells, string[] texts, List<Range> lines, int[] first, float[] widths, float size, int from, int take, SKColor? fill, bool keyFill)
     {
         var lineHeight = size * LineFactor;
         var height = take * lineHeight + 2 * Padding;
+        if (pageDone is null)
+        {
+            _y += height;
+            return;
+        }
         if (fill is { } f)
             _page.Add(new RectOp(SKRect.Create(Margin, _y, ContentWidth, height), f));
         if (keyFill)
@@ -179,10 +219,10 @@ internal sealed class PdfLayout(PdfFonts fonts)
         var x = Margin;
         for (var c = 0; c < cells.Length; c++)
         {
-            for (var l = from; l < Math.Min(from + take, lines[c].Count); l++)
+            for (var l = from; l < Math.Min(from + take, first[c + 1] - first[c]); l++)
             {
                 var baseline = _y + Padding + (l - from + 1) * lineHeight - size * 0.3f;
-                _page.Add(new TextOp(x + Padding, baseline, lines[c][l], cells[c].Font, size, cells[c].Color));
+                _page.Add(new TextOp(x + Padding, baseline, texts[c][lines[first[c] + l]], cells[c].Font, size, cells[c].Color));
             }
             x += widths[c];
         }
@@ -190,52 +230,10 @@ internal sealed class PdfLayout(PdfFonts fonts)
         _page.Add(new LineOp(Margin, _y, Margin + ContentWidth, _y, Rule));
     }
 
-    /// <summary>Breaks text into lines no wider than <paramref name="width"/>: at spaces, and inside words (hashes) that are wider on their own.</summary>
-    internal List<string> Wrap(string text, FontRole role, float size, float width)
+    /// <summary>One line of text at a position; only the drawing pass makes the operation (and the line's string).</summary>
+    private void Text(float x, float baseline, string text, Range line, FontRole font, float size, SKColor color)
     {
-        var font = fonts.Get(role, size);
-        var result = new List<string>();
-        foreach (var paragraph in text.Split('\n'))
-        {
-            if (font.MeasureText(paragraph) <= width)
-            {
-                result.Add(paragraph);
-                continue;
-            }
-            var line = "";
-            foreach (var word in paragraph.Split(' '))
-            {
-                var candidate = line.Length == 0 ? word : line + " " + word;
-                if (font.MeasureText(candidate) <= width)
-                {
-                    line = candidate;
-                    continue;
-                }
-                if (line.Length > 0)
-                    result.Add(line);
-                line = word;
-                while (line.Length > 1 && font.MeasureText(line) > width)
-                {
-                    var fit = Math.Max(1, (int)font.BreakText(line, width));
-                    // Names like transition.requested or production-minimum break after their punctuation when they can.
-                    var soft = line.LastIndexOfAny(['.', '-', '/', '_', ':'], fit - 1);
-                    if (soft >= fit / 2)
-                        fit = soft + 1;
-                    result.Add(line[..fit]);
-                    line = line[fit..];
-                }
-            }
-            result.Add(line);
-        }
-        return result;
-    }
-
-    /// <summary>Control characters have no glyph; tabs and carriage returns become plain spacing.</summary>
-    private static string Clean(string text)
-    {
-        if (!text.Any(char.IsControl))
-            return text;
-        var chars = text.Replace("\r\n", "\n").Replace('\t', ' ').Where(c => c == '\n' || !char.IsControl(c));
-        return new string(chars.ToArray());
+        if (pageDone is not null)
+            _page.Add(new TextOp(x, baseline, text[line], font, size, color));
     }
 }

@@ -13,17 +13,8 @@ public sealed class SkiaPdfRenderer(TimeProvider clock) : IReportRenderer
     public RenderedReport RenderPdf(ReportDocument document, Stream output, IProgress<double>? progress = null, CancellationToken ct = default)
     {
         using var fonts = new PdfFonts();
-        var layout = new PdfLayout(fonts);
-        var step = Math.Max(1, document.Blocks.Count / 50);
-        for (var i = 0; i < document.Blocks.Count; i++)
-        {
-            ct.ThrowIfCancellationRequested();
-            layout.Add(document.Blocks[i]);
-            if (i % step == 0)
-                progress?.Report(0.5 * i / document.Blocks.Count);
-        }
-        if (layout.Pages.Count == 0)
-            layout.Add(new ParagraphBlock("(empty)", Muted: true));
+        // First pass: the page count for the footers, each page forgotten as soon as it is full.
+        var pages = Layout(document, new PdfLayout(fonts, pageDone: null), progress, 0, 0.3, ct);
 
         var now = clock.GetUtcNow().UtcDateTime;
         var metadata = new SKDocumentPdfMetadata
@@ -36,19 +27,37 @@ public sealed class SkiaPdfRenderer(TimeProvider clock) : IReportRenderer
         };
         using var pdf = SKDocument.CreatePdf(output, metadata);
         using var paint = new SKPaint { IsAntialias = true };
-        var pages = layout.Pages;
-        for (var p = 0; p < pages.Count; p++)
+        // Second pass: the same layout again, each page drawn and written out as it is handed over.
+        var drawn = Layout(document, new PdfLayout(fonts, (ops, page) =>
         {
             ct.ThrowIfCancellationRequested();
             var canvas = pdf.BeginPage(PdfLayout.PageWidth, PdfLayout.PageHeight);
-            DrawFrame(canvas, paint, fonts, document, p + 1, pages.Count);
-            foreach (var op in pages[p])
+            DrawFrame(canvas, paint, fonts, document, page, pages);
+            foreach (var op in ops)
                 Draw(canvas, paint, fonts, op);
             pdf.EndPage();
-            progress?.Report(0.5 + 0.5 * (p + 1) / pages.Count);
-        }
+        }), progress, 0.3, 0.7, ct);
+        if (drawn != pages)
+            throw new InvalidOperationException($"The layout counted {pages} pages but drew {drawn}.");
         pdf.Close();
-        return new RenderedReport(pages.Count);
+        return new RenderedReport(pages);
+    }
+
+    /// <summary>Lays the whole document out once, reporting progress from <paramref name="from"/> over a share of <paramref name="share"/>.</summary>
+    private static int Layout(ReportDocument document, PdfLayout layout, IProgress<double>? progress, double from, double share, CancellationToken ct)
+    {
+        var blocks = document.Blocks;
+        var step = Math.Max(1, blocks.Count / 50);
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            ct.ThrowIfCancellationRequested();
+            layout.Add(blocks[i]);
+            if (i % step == 0)
+                progress?.Report(from + share * i / blocks.Count);
+        }
+        layout.Finish();
+        progress?.Report(from + share);
+        return layout.PageCount;
     }
 
     private static void Draw(SKCanvas canvas, SKPaint paint, PdfFonts fonts, PageOp op)

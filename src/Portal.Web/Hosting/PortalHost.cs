@@ -93,7 +93,7 @@ public static class PortalHost
         services.AddPortalAuthentication(settings, builder.Environment);
         if (settings.Sso.Mode == SsoMode.Embedded)
             services.AddDevIdentityProvider(settings);
-        services.AddPortalJobs(settings);
+        services.AddPortalJobs(settings, builder.Configuration);
 
         services.AddRazorComponents()
             .AddInteractiveServerComponents(o =>

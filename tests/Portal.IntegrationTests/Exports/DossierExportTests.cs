@@ -47,6 +47,9 @@ public abstract class DossierExportTests(PortalApp app)
         Assert.NotNull(checkpoint);
         Assert.Contains(Convert.ToHexStringLower(checkpoint.RootHash), text);
         Assert.Contains("Inclusionproofs", text);
+        // The covered events' leaf hashes and the subtree hashes of their audit paths are printed, not "none recorded".
+        Assert.Contains("Subtreehash", text);
+        Assert.DoesNotContain(Squeeze("no signed checkpoint covers these events"), text);
         Assert.Contains($"Page1of{view.Pages}", text);
     }
 
