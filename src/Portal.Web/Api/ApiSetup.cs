@@ -83,6 +83,7 @@ public static class ApiSetup
         api.MapPolicyEndpoints();
         api.MapAuditEndpoints();
         api.MapExportEndpoints(uploads);
+        api.MapArchivingEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o
