@@ -67,7 +67,8 @@ public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> d
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
             var ids = batch.Select(c => c.VersionId).ToList();
-            var versions = await db.Versions.Where(v => ids.Contains(v.Id) && v.ArchivedAt == null).ToListAsync(ct);
+            // A version promoted or put on hold since the candidates were read stays as it is.
+            var versions = await db.Versions.Where(v => ids.Contains(v.Id) && v.ArchivedAt == null && v.Stage == Stage.None && !v.LegalHold).ToListAsync(ct);
             var assetIds = versions.Select(v => v.AssetId).Distinct().ToList();
             var assets = await db.Assets.Where(a => assetIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
             var now = clock.GetUtcNow();
