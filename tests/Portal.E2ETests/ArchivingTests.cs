@@ -7,7 +7,7 @@ namespace Portal.E2ETests;
 public sealed class ArchivingTests(BrowserFixture fixture) : IClassFixture<BrowserFixture>
 {
     [Fact]
-    public async Task Team_admin_previews_the_stale_demo_dataset_and_archives_exactly_it()
+    public async Task Team_admin_previews_and_archives_the_stale_demo_dataset_then_restores_it_and_puts_it_on_hold()
     {
         var page = await fixture.NewPageAsync();
         var shell = new PortalShell(page);
@@ -30,6 +30,20 @@ public sealed class ArchivingTests(BrowserFixture fixture) : IClassFixture<Brows
             await Assertions.Expect(archived).ToContainTextAsync("1 of 1");
             await Assertions.Expect(page.GetByTestId("dry-run-summary")).ToContainTextAsync("no version would be archived");
             await shell.ScreenshotAsync("archiving-after-run");
+
+            await page.GotoAsync(fixture.App.RootUrl + "/teams/marketing/assets/customer-churn-data/versions/0.9.0");
+            await shell.WaitForInteractiveAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Lifecycle" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("version-archived")).ToContainTextAsync("1 file(s) wait in the cold store");
+            await shell.ScreenshotAsync("archiving-version-archived");
+            await page.GetByTestId("version-archived").GetByRole(AriaRole.Button, new() { Name = "Restore" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("Restored: 1 file(s) back", new() { Exact = false })).ToBeVisibleAsync();
+            await page.GetByRole(AriaRole.Tab, new() { Name = "Lifecycle" }).ClickAsync();
+            await page.GetByLabel("Reason").Last.FillAsync("Customer dispute 2026-114");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Set legal hold" }).ClickAsync();
+            await Assertions.Expect(page.GetByTestId("legal-hold")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByTestId("version-archived")).ToHaveCountAsync(0);
+            await shell.ScreenshotAsync("archiving-version-restored-held");
         }
         catch
         {

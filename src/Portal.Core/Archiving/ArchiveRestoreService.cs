@@ -41,7 +41,9 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
                 return failed;
         }
         var now = clock.GetUtcNow();
-        StageMover.Change(db, found.Value.Asset, v, Stage.None, caller.Actor, now, null, "Restored from the archive");
+        // A version moved on (back to Staging) while archived keeps its stage; only Archived goes back to None.
+        if (v.Stage == Stage.Archived)
+            StageMover.Change(db, found.Value.Asset, v, Stage.None, caller.Actor, now, null, "Restored from the archive");
         (v.ArchivedAt, v.ArchiveRunId) = (null, null);
         // A restore is asked for in order to use the files: it counts as a download, so the next run does not archive it again at once.
         v.LastDownloadedAt = now;

@@ -17,6 +17,9 @@ public sealed record ArchivePreview(ArchiveRuleView Rule, DateTimeOffset At, IRe
 public sealed record ArchivedVersion(Guid VersionId, string Asset, string Version, DateTimeOffset ArchivedAt, DateTimeOffset PurgeableFrom, bool LegalHold,
     int Files, long Bytes, int ColdFiles);
 
+/// <summary>A version's archiving state, for its page: legal hold, whether an archive run archived it, and what the caller may do.</summary>
+public sealed record VersionArchiveState(bool LegalHold, DateTimeOffset? ArchivedAt, int ColdFiles, bool CanManage);
+
 /// <summary>A team's archiving: the dry run, starting a run, the archived versions, and legal holds.</summary>
 public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory, IArchiveRunQueue queue, TimeProvider clock)
 {
@@ -98,6 +101,17 @@ public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory,
             }).ToListAsync(ct);
         return rows.Select(r => new ArchivedVersion(r.Id, r.Asset, r.Version, r.ArchivedAt, r.ArchivedAt.AddDays(rule.RetentionDays), r.LegalHold, r.Files, r.Bytes, r.Cold))
             .ToList();
+    }
+
+    public async Task<Result<VersionArchiveState>> StateAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        if (!found.IsSuccess)
+            return found.Error!;
+        var v = found.Value.Version;
+        var cold = await db.Artifacts.CountAsync(a => a.VersionId == v.Id && db.Blobs.Any(b => b.Sha256 == a.Sha256 && b.Location == BlobLocation.Cold), ct);
+        return new VersionArchiveState(v.LegalHold, v.ArchivedAt, cold, caller.Allows(PortalAction.ManageArchiving, team));
     }
 
     /// <summary>Sets or clears a legal hold: a held version is never archived or purged. Audited with the reason.</summary>

@@ -57,6 +57,7 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["ArchiveService.StartRunAsync"] = PolicyEditors,
         ["ArchiveService.ListArchivedAsync"] = Readers,
         ["ArchiveService.SetLegalHoldAsync"] = PolicyEditors,
+        ["ArchiveService.StateAsync"] = Readers,
         ["ArchiveRestoreService.RestoreAsync"] = PolicyEditors,
         ["ArchiveRestoreService.PurgeAsync"] = PolicyEditors,
         ["PolicyService.ListAsync"] = Readers,
