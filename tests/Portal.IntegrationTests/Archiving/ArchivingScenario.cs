@@ -37,8 +37,8 @@ internal sealed class ArchivingScenario(PortalApp app)
         return scenario;
     }
 
-    public async Task RuleAsync(int retentionDays) =>
-        Ok(await app.InScopeAsync<ArchiveRuleService, Result<ArchiveRuleView>>(s => s.SaveAsync(Admin, Finance, new ArchiveRuleInput(0, 0, retentionDays, false))));
+    public async Task RuleAsync(int retentionDays, bool nightly = false) =>
+        Ok(await app.InScopeAsync<ArchiveRuleService, Result<ArchiveRuleView>>(s => s.SaveAsync(Admin, Finance, new ArchiveRuleInput(0, 0, retentionDays, nightly))));
 
     /// <summary>A Ready version with the given files; returns its id.</summary>
     public async Task<Guid> VersionAsync(string asset, string version, (string Path, byte[] Bytes)[] files, UpstreamReference[]? lineage = null, AssetKind kind = AssetKind.Dataset)

@@ -182,6 +182,28 @@ public abstract class ArchivingTests(PortalApp app)
         }
     }
 
+    [Fact]
+    public async Task Nightly_tick_plans_one_run_per_day_for_a_team_whose_rule_is_enabled()
+    {
+        var s = await StartAsync(app);
+        await s.RuleAsync(retentionDays: 0, nightly: true);
+        var stale = await s.VersionAsync(Unique("nightly"), "1.0.0", [("n.csv", Bytes())]);
+
+        var first = await app.InScopeAsync<ScheduleArchiveRunsJob, int>(j => j.RunAsync(CancellationToken.None));
+        var second = await app.InScopeAsync<ScheduleArchiveRunsJob, int>(j => j.RunAsync(CancellationToken.None));
+        await s.RuleAsync(retentionDays: 0);
+        await using var db = await s.Db();
+        var teamId = await db.Teams.Where(t => t.Slug == Finance).Select(t => t.Id).SingleAsync();
+        var key = $"schedule:{teamId}:{DateTimeOffset.UtcNow:yyyy-MM-dd}";
+        var runs = await db.JobRuns.Where(r => r.Kind == JobKinds.Archive && r.IdempotencyKey == key).Select(r => r.Id).ToListAsync();
+        var finished = await UntilFinishedAsync(s, Assert.Single(runs));
+
+        Assert.Equal(1, first);
+        Assert.Equal(1, second);
+        Assert.Equal(JobRunState.Succeeded, finished.State);
+        Assert.Equal(Stage.Archived, (await s.VersionRowAsync(stale)).Stage);
+    }
+
     private static async Task<JobRunView> UntilFinishedAsync(ArchivingScenario s, Guid runId)
     {
         for (var i = 0; i < 300; i++)
