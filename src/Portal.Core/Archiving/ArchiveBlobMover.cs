@@ -46,8 +46,9 @@ public sealed class ArchiveBlobMover(IDbContextFactory<PortalDbContext> dbFactor
             var flipped = await db.Blobs.Where(b => b.Sha256 == sha256 && b.Location == BlobLocation.Hot
                     && !db.Artifacts.Any(a => a.Sha256 == sha256 && db.Versions.Any(v => v.Id == a.VersionId && v.ArchivedAt == null)))
                 .ExecuteUpdateAsync(s => s.SetProperty(b => b.Location, BlobLocation.Cold), ct);
+            // Nothing flipped: a live version took the content, or a second worker on the same run flipped it first.
             if (flipped == 0)
-                return BlobMove.KeptShared;
+                return await db.Blobs.AnyAsync(b => b.Sha256 == sha256 && b.Location == BlobLocation.Cold, ct) ? BlobMove.Moved : BlobMove.KeptShared;
             db.Record(actor, clock.GetUtcNow(), "blob.archived", "blob", sha256, before: new { Location = BlobLocation.Hot },
                 after: new { Location = BlobLocation.Cold, blob.Size, Run = runId });
             await db.SaveChangesAsync(ct);

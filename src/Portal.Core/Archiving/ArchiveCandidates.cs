@@ -14,8 +14,8 @@ public sealed record ArchiveCandidate(Guid VersionId, string Asset, AssetKind Ki
 /// The one statement of what is stale, used by the dry run and by the real run alike, so the run archives
 /// exactly what the preview listed at that moment: a Ready version of the team in no stage (not Staging,
 /// not Production, not already Archived), older than the rule's age, not downloaded for its days, with no
-/// alias on it, no legal hold, and not upstream (through any number of lineage edges) of a Staging or
-/// Production version of any team.
+/// alias on it, no legal hold, not the golden dataset of a golden check, and not upstream (through any
+/// number of lineage edges) of a Staging or Production version of any team.
 /// </summary>
 internal static class ArchiveCandidates
 {
@@ -28,7 +28,7 @@ internal static class ArchiveCandidates
         var stale = db.Versions.AsNoTracking()
             .Where(v => v.TeamId == teamId && v.Stage == Stage.None && v.Status == VersionStatus.Ready && !v.LegalHold && v.ArchivedAt == null
                 && v.CreatedAt < bornBefore && (v.LastDownloadedAt == null || v.LastDownloadedAt < usedSince)
-                && !db.Aliases.Any(a => a.VersionId == v.Id));
+                && !db.Aliases.Any(a => a.VersionId == v.Id) && !db.GoldenChecks.Any(c => c.DatasetVersionId == v.Id));
         var rows = await stale.Join(db.Assets, v => v.AssetId, a => a.Id, (v, a) => new { v.Id, Asset = a.Name, a.Kind, v.Version, v.CreatedAt, v.LastDownloadedAt })
             .ToListAsync(ct);
         if (rows.Count == 0)
@@ -71,7 +71,7 @@ internal static class ArchiveCandidates
         downloaded is { } at
             ? $"last download {Days(now - at)} days ago (rule: none for {rule.UnusedForDays})"
             : $"never downloaded (rule: none for {rule.UnusedForDays} days)",
-        "in no stage, no alias, no legal hold, not upstream of Staging or Production",
+        "in no stage, no alias, no legal hold, no golden check's data, not upstream of Staging or Production",
     ];
 
     private static int Days(TimeSpan span) => (int)Math.Floor(span.TotalDays);

@@ -112,6 +112,9 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
             .Join(db.Assets, d => d.AssetId, a => a.Id, (d, a) => a.Name + " " + d.Version).Take(3).ToListAsync(ct);
         if (downstream.Count > 0)
             return $"lineage: {string.Join(", ", downstream)} came from it";
+        var check = await db.GoldenChecks.AsNoTracking().Where(c => c.DatasetVersionId == v.Id).Select(c => c.Name).FirstOrDefaultAsync(ct);
+        if (check is not null)
+            return $"the golden check {check} reads its data";
         var alias = await db.Aliases.AsNoTracking().Where(a => a.VersionId == v.Id).Select(a => a.Name).FirstOrDefaultAsync(ct);
         if (alias is not null)
             return $"the alias {alias} points at it";

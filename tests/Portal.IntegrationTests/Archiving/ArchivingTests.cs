@@ -37,8 +37,21 @@ public abstract class ArchivingTests(PortalApp app)
         await s.VersionAsync(model, "1.0.0", [("m.onnx", Bytes())], [new(LineageKind.TrainedOn, Finance, features, "1.0.0")], Portal.Core.Assets.AssetKind.Model);
         Ok(await app.InScopeAsync<TransitionService, Result<TransitionView>>(t => t.RequestAsync(s.Contributor, Finance, model, "1.0.0", "Staging", "test")));
 
+        var golden = await s.VersionAsync(Unique("golden"), "1.0.0", [("golden.csv", Bytes())]);
+        await using (var setup = await s.Db())
+        {
+            var version = await setup.Versions.SingleAsync(v => v.Id == golden);
+            // A golden check's definition, as GoldenCheckService saves it: the data it reads is never archived.
+            setup.GoldenChecks.Add(new Portal.Core.GoldenChecks.GoldenCheck
+            {
+                TeamId = version.TeamId, AssetId = version.AssetId, Name = "holdout", DatasetVersionId = golden, DatasetPath = "golden.csv", CreatedBy = "test",
+            });
+            await setup.SaveChangesAsync();
+        }
+
         var preview = await s.PreviewAsync();
         var run = Ok(await app.InScopeAsync<ArchiveService, Result<JobRunView>>(a => a.StartRunAsync(s.Admin, Finance, null)));
+        await s.JoinAsync(run.Id);
         var finished = await UntilFinishedAsync(s, run.Id);
         await using var db = await s.Db();
         var archived = await db.Versions.Where(v => v.ArchiveRunId == run.Id).Select(v => v.Id).ToListAsync();
@@ -49,6 +62,7 @@ public abstract class ArchivingTests(PortalApp app)
         Assert.DoesNotContain(heldId, proposed);
         Assert.DoesNotContain(featuresId, proposed);
         Assert.DoesNotContain(rawId, proposed);
+        Assert.DoesNotContain(golden, proposed);
         var reasons = preview.Candidates.Single(c => c.VersionId == stale).Reasons;
         Assert.Contains(reasons, r => r.StartsWith("age 0 days", StringComparison.Ordinal));
         Assert.Contains(reasons, r => r.StartsWith("never downloaded", StringComparison.Ordinal));
@@ -196,7 +210,8 @@ public abstract class ArchivingTests(PortalApp app)
         var teamId = await db.Teams.Where(t => t.Slug == Finance).Select(t => t.Id).SingleAsync();
         var key = $"schedule:{teamId}:{DateTimeOffset.UtcNow:yyyy-MM-dd}";
         var runs = await db.JobRuns.Where(r => r.Kind == JobKinds.Archive && r.IdempotencyKey == key).Select(r => r.Id).ToListAsync();
-        var finished = await UntilFinishedAsync(s, Assert.Single(runs));
+        await s.JoinAsync(Assert.Single(runs));
+        var finished = await UntilFinishedAsync(s, runs[0]);
 
         Assert.Equal(1, first);
         Assert.Equal(1, second);
@@ -206,15 +221,16 @@ public abstract class ArchivingTests(PortalApp app)
 
     private static async Task<JobRunView> UntilFinishedAsync(ArchivingScenario s, Guid runId)
     {
-        for (var i = 0; i < 300; i++)
+        JobRunView? run = null;
+        for (var i = 0; i < 600; i++)
         {
             await using var db = await s.Db();
-            var run = await db.JobRuns.AsNoTracking().Where(r => r.Id == runId).Select(JobRunView.From).SingleAsync();
+            run = await db.JobRuns.AsNoTracking().Where(r => r.Id == runId).Select(JobRunView.From).SingleAsync();
             if (run.State is JobRunState.Succeeded or JobRunState.Failed)
                 return run;
             await Task.Delay(100);
         }
-        throw new TimeoutException("The archive run did not finish in 30 s.");
+        throw new TimeoutException($"The archive run did not finish in 60 s: {run}");
     }
 }
 
