@@ -29,10 +29,10 @@ public static class ArchivingEndpoints
             Respond(ctx, r, c => s.GetAsync(c, team, ctx.RequestAborted))).WithName("GetArchiveRule")
             .WithSummary("The archiving rule in force for the team: its own, else the platform default (source says which).");
         group.MapPut(TeamArchiving + "/rule", (string team, ArchiveRuleBody body, HttpContext ctx, CallerResolver r, ArchiveRuleService s) =>
-            Respond(ctx, r, c => body.ToInput() is { IsSuccess: true } input ? s.SaveAsync(c, team, input.Value, ctx.RequestAborted) : Task.FromResult<Result<ArchiveRuleView>>(body.ToInput().Error!)))
+            Respond(ctx, r, c => Valid(body, input => s.SaveAsync(c, team, input, ctx.RequestAborted))))
             .WithName("SaveArchiveRule").WithSummary("Save the team's rule (TeamAdmins): minAgeDays, unusedForDays, retentionDays, enabled (nightly runs).");
         group.MapPut("/archiving/default-rule", (ArchiveRuleBody body, HttpContext ctx, CallerResolver r, ArchiveRuleService s) =>
-            Respond(ctx, r, c => body.ToInput() is { IsSuccess: true } input ? s.SaveDefaultAsync(c, input.Value, ctx.RequestAborted) : Task.FromResult<Result<ArchiveRuleView>>(body.ToInput().Error!)))
+            Respond(ctx, r, c => Valid(body, input => s.SaveDefaultAsync(c, input, ctx.RequestAborted))))
             .WithName("SaveDefaultArchiveRule").WithSummary("Save the platform default rule (PlatformAdmins), used by teams without a rule of their own.");
         group.MapGet(TeamArchiving + "/dry-run", (string team, HttpContext ctx, CallerResolver r, ArchiveService s) =>
             Respond(ctx, r, c => s.PreviewAsync(c, team, ctx.RequestAborted))).WithName("PreviewArchiving")
@@ -54,6 +54,9 @@ public static class ArchivingEndpoints
                 : Task.FromResult<Result<bool>>(Error.Validation("archive.hold-required", "Say hold: true or false.")))).WithName("SetLegalHold")
             .WithSummary("Set or clear a legal hold (TeamAdmins), with a reason: a held version is never archived or purged.");
     }
+
+    private static Task<Result<ArchiveRuleView>> Valid(ArchiveRuleBody body, Func<ArchiveRuleInput, Task<Result<ArchiveRuleView>>> save) =>
+        body.ToInput() is var input && input.IsSuccess ? save(input.Value) : Task.FromResult<Result<ArchiveRuleView>>(input.Error!);
 
     private static Task<IResult> Respond<T>(HttpContext ctx, CallerResolver resolver, Func<Portal.Core.Teams.CallerAccess, Task<Result<T>>> call) =>
         Respond(ctx, resolver, call, Results.Ok);

@@ -19,6 +19,9 @@ public static class JobsSetup
     public static void AddPortalJobs(this IServiceCollection services, PortalSettings settings)
     {
         services.AddSingleton(_ => HangfireStorage.Create(settings.Database));
+        // Hangfire's own registration hands out the process-wide JobActivator.Current, which the last portal built
+        // sets: an activator of this host's container makes each portal run its jobs with its own services.
+        services.AddSingleton<JobActivator>(sp => new Hangfire.AspNetCore.AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire(c => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -76,23 +76,6 @@ internal sealed class ArchivingScenario(PortalApp app)
         return new ArchiveStaleVersionsJob(dbFactory, mover, TimeProvider.System, observers).RunAsync(runId, CancellationToken.None);
     }
 
-    /// <summary>
-    /// Runs a queued run here too, as a second worker would: with two portals in one test process Hangfire's
-    /// worker does not always pick the run up (see the report of branch archive-2), and a run is safe to run twice.
-    /// Of two workers claiming at once one loses on the run's revision and leaves the run to the other.
-    /// </summary>
-    public async Task JoinAsync(Guid runId)
-    {
-        try
-        {
-            await RunAsync(runId);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // Hangfire's worker claimed it at the same moment and carries on with it.
-        }
-    }
-
     public Task<PortalDbContext> Db() => app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
     public async Task<BlobLocation> LocationAsync(string sha)
