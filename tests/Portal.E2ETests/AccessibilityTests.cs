@@ -30,6 +30,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         ("/admin/policies", "/admin/policies", "Pat Nakamura"),
         ("/admin/policies/{Name}", "/admin/policies/production-minimum", "Pat Nakamura"),
         ("/admin/teams", "/admin/teams", "Pat Nakamura"),
+        ("/admin/archiving", "/admin/archiving", "Pat Nakamura"),
         ("/admin/users", "/admin/users", "Pat Nakamura"),
         ("/admin/security-events", "/admin/security-events", "Aude Laurent"),
         ("/audit", "/audit", "Aude Laurent"),

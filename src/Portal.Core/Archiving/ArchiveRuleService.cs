@@ -36,6 +36,16 @@ public sealed class ArchiveRuleService(IDbContextFactory<PortalDbContext> dbFact
         return ArchiveRuleView.From(rule, "team", true);
     }
 
+    /// <summary>The platform default as it stands (the built-in one until a PlatformAdmin saves one).</summary>
+    public async Task<Result<ArchiveRuleView>> GetDefaultAsync(CallerAccess caller, CancellationToken ct = default)
+    {
+        if (AccessGate.Check(caller, PortalAction.ViewAllTeams, AccessTarget.Platform) is { } denied)
+            return denied;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rule = await db.ArchiveRules.AsNoTracking().SingleOrDefaultAsync(r => r.TeamId == null, ct);
+        return ArchiveRuleView.From(rule ?? ArchiveRule.BuiltIn(), rule is null ? "built-in" : "platform", caller.Allows(PortalAction.ManageArchiveDefaults));
+    }
+
     /// <summary>The default every team without a rule of its own follows.</summary>
     public async Task<Result<ArchiveRuleView>> SaveDefaultAsync(CallerAccess caller, ArchiveRuleInput input, CancellationToken ct = default)
     {

@@ -53,6 +53,7 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["ArchiveRuleService.GetAsync"] = Readers,
         ["ArchiveRuleService.SaveAsync"] = PolicyEditors,
         ["ArchiveRuleService.SaveDefaultAsync"] = PlatformAdmins,
+        ["ArchiveRuleService.GetDefaultAsync"] = GlobalReaders,
         ["ArchiveService.PreviewAsync"] = Readers,
         ["ArchiveService.StartRunAsync"] = PolicyEditors,
         ["ArchiveService.ListArchivedAsync"] = Readers,
