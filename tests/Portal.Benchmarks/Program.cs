@@ -7,6 +7,7 @@ using Portal.Benchmarks;
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- approvals [sqlite|postgresql] [pendingRequests]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- audit-verify [events]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- dossier [sqlite|postgresql] [versions] [auditEvents]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- archive-dry-run [sqlite|postgresql] [versions]
 return args.FirstOrDefault() switch
 {
     "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024),
@@ -22,11 +23,13 @@ return args.FirstOrDefault() switch
     "dossier" => await DossierBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5000),
+    "archive-dry-run" => await ArchiveDryRunBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents]");
+    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions]");
     return 2;
 }

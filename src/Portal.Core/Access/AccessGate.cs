@@ -51,6 +51,8 @@ public static class AccessGate
         [PortalAction.RunGoldenChecks] = new("run golden checks", TeamRole.Contributor, [], JobsMay: true),
         [PortalAction.ManageGoldenChecks] = new("define golden checks", TeamRole.TeamAdmin, []),
         [PortalAction.ViewTeamJobs] = new("see this team's jobs", TeamRole.Viewer, Readers),
+        [PortalAction.ManageArchiving] = new("archive, restore and purge this team's versions", TeamRole.TeamAdmin, []),
+        [PortalAction.ManageArchiveDefaults] = new("edit the default archiving rule", null, Admins),
     };
 
     public static AccessDecision Decide(CallerAccess caller, PortalAction action, AccessTarget target)

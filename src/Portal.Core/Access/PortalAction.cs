@@ -48,6 +48,10 @@ public enum PortalAction
     ManageGoldenChecks,
     /// <summary>See a team's background runs (golden checks, archiving) and their outcome.</summary>
     ViewTeamJobs,
+    /// <summary>Edit the team's archiving rule, run archiving, restore, purge, and set or clear legal holds.</summary>
+    ManageArchiving,
+    /// <summary>Edit the archiving rule that teams without their own follow.</summary>
+    ManageArchiveDefaults,
 }
 
 /// <summary>What the action is done on: nothing (platform actions), a team, or an asset of a team.</summary>

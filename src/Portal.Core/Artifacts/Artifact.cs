@@ -22,7 +22,7 @@ public enum BlobStatus
 }
 
 /// <summary>Stored content, once per SHA-256 whatever the number of artifacts that point at it.</summary>
-public sealed class Blob
+public sealed partial class Blob
 {
     public required string Sha256 { get; set; }
     public long Size { get; set; }

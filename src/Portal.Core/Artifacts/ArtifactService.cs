@@ -122,6 +122,8 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
         var blob = await db.Blobs.AsNoTracking().SingleAsync(b => b.Sha256 == artifact.Sha256, ct);
         if (blob.Status == BlobStatus.Corrupt)
             return RegistryErrors.BlobCorrupt;
+        if (blob.Location == BlobLocation.Cold)
+            return Archiving.ArchivingErrors.Archived(artifact.Path);
         var stream = await store.OpenReadAsync(artifact.Sha256, ct);
         if (stream is null)
         {
@@ -129,6 +131,8 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
             return RegistryErrors.BlobCorrupt;
         }
         var now = clock.GetUtcNow();
+        // The archiving rule reads this one column instead of searching the audit trail for downloads.
+        await db.Versions.Where(v => v.Id == versionId).ExecuteUpdateAsync(s => s.SetProperty(v => v.LastDownloadedAt, now), ct);
         db.Record(caller.Actor, now, "artifact.downloaded", "version", versionId.ToString(), found.Value.TeamId,
             after: new { artifact.Path, artifact.Sha256 });
         await db.SaveChangesAsync(ct);

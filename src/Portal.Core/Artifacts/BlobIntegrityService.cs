@@ -51,6 +51,12 @@ public sealed class BlobIntegrityService(IDbContextFactory<PortalDbContext> dbFa
                     db.Record(actor, now, "blob.repaired", "blob", blob.Sha256, before: new { blob.Status, blob.CorruptSince }, after: new { Status = BlobStatus.Ok });
                     (blob.Status, blob.CorruptSince) = (BlobStatus.Ok, null);
                 }
+                // Content uploaded again while archived is in the hot store now: it serves downloads again.
+                if (stored.Written && blob.Location == BlobLocation.Cold)
+                {
+                    db.Record(actor, now, "blob.restored", "blob", blob.Sha256, before: new { blob.Location }, after: new { Location = BlobLocation.Hot, By = "upload" });
+                    blob.Location = BlobLocation.Hot;
+                }
                 // Restarts the grace period of a blob that nothing used yet: this upload is about to use it.
                 if (blob.UnreferencedSince is not null)
                     blob.UnreferencedSince = now;
@@ -116,7 +122,8 @@ public sealed class BlobIntegrityService(IDbContextFactory<PortalDbContext> dbFa
         List<string> shas;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            shas = await db.Blobs.Where(b => b.Status == BlobStatus.Ok)
+            // Cold blobs are not in the hot store: their digest was verified when they moved.
+            shas = await db.Blobs.Where(b => b.Status == BlobStatus.Ok && b.Location == BlobLocation.Hot)
                 .OrderBy(b => b.LastVerifiedAt.HasValue).ThenBy(b => b.LastVerifiedAt)
                 .Take(Math.Clamp(batchSize, 1, 10_000)).Select(b => b.Sha256)
                 .ToListAsync(ct);

@@ -44,6 +44,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<SecurityEvent> SecurityEvents => Set<SecurityEvent>();
     public DbSet<Exports.AuditExport> AuditExports => Set<Exports.AuditExport>();
     public DbSet<Jobs.JobRun> JobRuns => Set<Jobs.JobRun>();
+    public DbSet<Archiving.ArchiveRule> ArchiveRules => Set<Archiving.ArchiveRule>();
     public DbSet<GoldenChecks.GoldenCheck> GoldenChecks => Set<GoldenChecks.GoldenCheck>();
     public DbSet<GoldenChecks.GoldenCheckResult> GoldenCheckResults => Set<GoldenChecks.GoldenCheckResult>();
     public DbSet<GoldenChecks.Notification> Notifications => Set<GoldenChecks.Notification>();

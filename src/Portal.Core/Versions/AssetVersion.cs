@@ -13,7 +13,7 @@ public enum VersionStatus
     Abandoned = 3,
 }
 
-public sealed class AssetVersion
+public sealed partial class AssetVersion
 {
     public const int MaxParameters = 500;
 

@@ -231,6 +231,47 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Archiving.ArchiveRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("MinAgeDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("RetentionDays")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("UnusedForDays")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId")
+                        .IsUnique();
+
+                    b.ToTable("archive_rules", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Artifacts.Artifact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -288,6 +329,13 @@ namespace Portal.Migrations.PostgreSql.Migrations
 
                     b.Property<DateTimeOffset?>("LastVerifiedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasDefaultValue("Hot");
 
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
@@ -1558,6 +1606,12 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<Guid?>("ArchiveRunId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid>("AssetId")
                         .HasColumnType("uuid");
 
@@ -1601,6 +1655,12 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
 
+                    b.Property<DateTimeOffset?>("LastDownloadedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("boolean");
+
                     b.Property<int>("Major")
                         .HasColumnType("integer");
 
@@ -1629,6 +1689,9 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.PrimitiveCollection<List<string>>("PromptVariables")
                         .IsRequired()
                         .HasColumnType("text[]");
+
+                    b.Property<DateTimeOffset?>("PurgedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -1668,6 +1731,8 @@ namespace Portal.Migrations.PostgreSql.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ArchiveRunId");
+
                     b.HasIndex("ProductionSlot")
                         .IsUnique();
 
@@ -1677,6 +1742,8 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .IsUnique();
 
                     b.HasIndex("TeamId", "CreatedAt", "Id");
+
+                    b.HasIndex("TeamId", "Stage", "CreatedAt");
 
                     b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
@@ -1757,6 +1824,14 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Portal.Core.Archiving.ArchiveRule", b =>
+                {
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Core.Artifacts.Artifact", b =>

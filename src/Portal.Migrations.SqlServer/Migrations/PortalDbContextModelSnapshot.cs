@@ -233,6 +233,48 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Archiving.ArchiveRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("bit");
+
+                    b.Property<int>("MinAgeDays")
+                        .HasColumnType("int");
+
+                    b.Property<int>("RetentionDays")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("int");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<int>("UnusedForDays")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId")
+                        .IsUnique()
+                        .HasFilter("[TeamId] IS NOT NULL");
+
+                    b.ToTable("archive_rules", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Artifacts.Artifact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -290,6 +332,13 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.Property<DateTimeOffset?>("LastVerifiedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)")
+                        .HasDefaultValue("Hot");
 
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
@@ -1561,6 +1610,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<Guid?>("ArchiveRunId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<DateTimeOffset?>("ArchivedAt")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<Guid>("AssetId")
                         .HasColumnType("uniqueidentifier");
 
@@ -1604,6 +1659,12 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("nvarchar(500)");
 
+                    b.Property<DateTimeOffset?>("LastDownloadedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("bit");
+
                     b.Property<int>("Major")
                         .HasColumnType("int");
 
@@ -1632,6 +1693,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.PrimitiveCollection<string>("PromptVariables")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset?>("PurgedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -1671,6 +1735,8 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ArchiveRunId");
+
                     b.HasIndex("ProductionSlot")
                         .IsUnique()
                         .HasFilter("[ProductionSlot] IS NOT NULL");
@@ -1681,6 +1747,8 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.HasIndex("TeamId", "CreatedAt", "Id");
+
+                    b.HasIndex("TeamId", "Stage", "CreatedAt");
 
                     b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
@@ -1761,6 +1829,14 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Portal.Core.Archiving.ArchiveRule", b =>
+                {
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Core.Artifacts.Artifact", b =>

@@ -225,6 +225,47 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.ToTable("OpenIddictTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Core.Archiving.ArchiveRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MinAgeDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RetentionDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UnusedForDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TeamId")
+                        .IsUnique();
+
+                    b.ToTable("archive_rules", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Core.Artifacts.Artifact", b =>
                 {
                     b.Property<Guid>("Id")
@@ -282,6 +323,13 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.Property<long?>("LastVerifiedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Location")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Hot");
 
                     b.Property<long>("Size")
                         .HasColumnType("INTEGER");
@@ -1544,6 +1592,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ArchiveRunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ArchivedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("AssetId")
                         .HasColumnType("TEXT");
 
@@ -1587,6 +1641,12 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("LastDownloadedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LegalHold")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Major")
                         .HasColumnType("INTEGER");
 
@@ -1615,6 +1675,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.PrimitiveCollection<string>("PromptVariables")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("PurgedAt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -1654,6 +1717,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ArchiveRunId");
+
                     b.HasIndex("ProductionSlot")
                         .IsUnique();
 
@@ -1663,6 +1728,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("TeamId", "CreatedAt", "Id");
+
+                    b.HasIndex("TeamId", "Stage", "CreatedAt");
 
                     b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
@@ -1741,6 +1808,14 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.Navigation("Application");
 
                     b.Navigation("Authorization");
+                });
+
+            modelBuilder.Entity("Portal.Core.Archiving.ArchiveRule", b =>
+                {
+                    b.HasOne("Portal.Core.Teams.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Portal.Core.Artifacts.Artifact", b =>

@@ -84,6 +84,7 @@ public static class ApiSetup
         api.MapAuditEndpoints();
         api.MapGoldenCheckEndpoints();
         api.MapExportEndpoints(uploads);
+        api.MapArchivingEndpoints();
 
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o

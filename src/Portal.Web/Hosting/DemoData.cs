@@ -35,5 +35,6 @@ public static class DemoData
         await db.SaveChangesAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoRegistry>(scope.ServiceProvider).SeedAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoLifecycle>(scope.ServiceProvider).SeedAsync(ct);
+        await ActivatorUtilities.CreateInstance<DemoArchiving>(scope.ServiceProvider).SeedAsync(ct);
     }
 }

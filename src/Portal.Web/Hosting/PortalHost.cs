@@ -78,6 +78,7 @@ public static class PortalHost
         services.AddAuditTrail(builder.Configuration, settings.Artifacts);
         services.AddExports();
         services.AddGoldenChecks();
+        services.AddArchiving(builder.Configuration, settings.Artifacts);
         services.AddSingleton<PolicyEvaluator>();
         services.AddSingleton<IPolicyEvaluator>(sp => sp.GetRequiredService<PolicyEvaluator>());
         services.AddSingleton(new SecurityEventLimits(settings.Security.Events.PerActorPerMinute, settings.Security.Events.MaxStored));
@@ -147,6 +148,7 @@ public static class PortalHost
             await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
         JobsSetup.RegisterRecurringJobs(app.Services);
         await GoldenChecksSetup.RegisterGoldenSchedulesAsync(app.Services, app.Lifetime.ApplicationStopping);
+        await ArchivingSetup.RegisterArchivingJobsAsync(app.Services, app.Lifetime.ApplicationStopping);
         if (!app.Environment.IsDevelopment() && settings.KeyProtection.Certificate is null)
         {
             app.Logger.LogWarning("Data Protection keys (they protect session cookies and antiforgery tokens) are stored unencrypted in the database: " +

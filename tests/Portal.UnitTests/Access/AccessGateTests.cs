@@ -34,6 +34,9 @@ public sealed class AccessGateTests
     [InlineData(TeamRole.TeamAdmin, PortalAction.ShareAssets, true)]
     [InlineData(TeamRole.Contributor, PortalAction.ViewApiTokens, false)]
     [InlineData(TeamRole.TeamAdmin, PortalAction.ManageApiTokens, true)]
+    [InlineData(TeamRole.Approver, PortalAction.ManageArchiving, false)]
+    [InlineData(TeamRole.TeamAdmin, PortalAction.ManageArchiving, true)]
+    [InlineData(TeamRole.TeamAdmin, PortalAction.ManageArchiveDefaults, false)]
     public void Team_roles_are_ordered(TeamRole held, PortalAction action, bool allowed) =>
         Assert.Equal(allowed, Caller(held).Allows(action, "marketing"));
 

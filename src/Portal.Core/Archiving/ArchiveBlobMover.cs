@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Artifacts;
+using Portal.Core.Audit;
+using Portal.Core.Common;
+using Portal.Core.Data;
+
+namespace Portal.Core.Archiving;
+
+/// <summary>What became of one blob: moved, kept hot because a live version uses it, or skipped because its hot copy is damaged.</summary>
+public enum BlobMove
+{
+    Moved,
+    KeptShared,
+    Damaged,
+}
+
+/// <summary>
+/// Moves blobs between the hot and the cold store in the one order that never loses a blob to a crash:
+/// copy, verify the copy's digest by reading it back, flip the blob's location in the database (audited),
+/// and only then delete the source. A crash leaves at worst a second copy, which the next run removes.
+/// </summary>
+public sealed class ArchiveBlobMover(IDbContextFactory<PortalDbContext> dbFactory, IArtifactStore hot, ColdStore cold, TimeProvider clock,
+    IEnumerable<IArchiveRunObserver> observers)
+{
+    /// <summary>Moves a blob to the cold store unless a live (not archived) version uses it. Safe to call again for the same blob.</summary>
+    public async Task<BlobMove> CoolAsync(string sha256, Guid runId, Actor actor, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var blob = await db.Blobs.AsNoTracking().SingleAsync(b => b.Sha256 == sha256, ct);
+        if (blob.Location == BlobLocation.Cold)
+        {
+            // A re-run after a kill between the flip and the delete: finish the delete.
+            await DeleteHotAsync(db, sha256, runId, ct);
+            return BlobMove.Moved;
+        }
+        if (await UsedByLiveAsync(db, sha256, ct))
+            return BlobMove.KeptShared;
+        if (!await CopyVerifiedAsync(hot, cold.Store, sha256, ct))
+            return BlobMove.Damaged;
+        Reached(ArchiveSteps.Copied, runId);
+        Reached(ArchiveSteps.Verified, runId);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            // One statement decides, so a live version that took this content since the check keeps it hot.
+            var flipped = await db.Blobs.Where(b => b.Sha256 == sha256 && b.Location == BlobLocation.Hot
+                    && !db.Artifacts.Any(a => a.Sha256 == sha256 && db.Versions.Any(v => v.Id == a.VersionId && v.ArchivedAt == null)))
+                .ExecuteUpdateAsync(s => s.SetProperty(b => b.Location, BlobLocation.Cold), ct);
+            // Nothing flipped: a live version took the content, or a second worker on the same run flipped it first.
+            if (flipped == 0)
+                return await db.Blobs.AnyAsync(b => b.Sha256 == sha256 && b.Location == BlobLocation.Cold, ct) ? BlobMove.Moved : BlobMove.KeptShared;
+            db.Record(actor, clock.GetUtcNow(), "blob.archived", "blob", sha256, before: new { Location = BlobLocation.Hot },
+                after: new { Location = BlobLocation.Cold, blob.Size, Run = runId });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        Reached(ArchiveSteps.Marked, runId);
+        await DeleteHotAsync(db, sha256, runId, ct);
+        return BlobMove.Moved;
+    }
+
+    /// <summary>Brings a cold blob back, byte-identical (digest verified), then removes the cold copy. Null when done, else why not.</summary>
+    public async Task<Error?> WarmAsync(string sha256, Actor actor, Guid? teamId, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var blob = await db.Blobs.AsNoTracking().SingleAsync(b => b.Sha256 == sha256, ct);
+        if (blob.Location == BlobLocation.Hot)
+            return null;
+        if (!await CopyVerifiedAsync(cold.Store, hot, sha256, ct))
+            return ArchivingErrors.ColdCopyMissing(sha256);
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        {
+            await db.Blobs.Where(b => b.Sha256 == sha256).ExecuteUpdateAsync(s => s.SetProperty(b => b.Location, BlobLocation.Hot), ct);
+            db.Record(actor, clock.GetUtcNow(), "blob.restored", "blob", sha256, teamId, before: new { Location = BlobLocation.Cold },
+                after: new { Location = BlobLocation.Hot, blob.Size });
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        await cold.Store.DeleteAsync(sha256, ct);
+        return null;
+    }
+
+    /// <summary>A version not archived by an archive run uses this content (a purged version has no files left).</summary>
+    internal static Task<bool> UsedByLiveAsync(PortalDbContext db, string sha256, CancellationToken ct) =>
+        db.Artifacts.AnyAsync(a => a.Sha256 == sha256 && db.Versions.Any(v => v.Id == a.VersionId && v.ArchivedAt == null), ct);
+
+    private async Task DeleteHotAsync(PortalDbContext db, string sha256, Guid runId, CancellationToken ct)
+    {
+        await hot.DeleteAsync(sha256, ct);
+        Reached(ArchiveSteps.HotDeleted, runId);
+        // An upload of the same content may have brought the blob back to Hot while the file was deleted: put it back.
+        if (await db.Blobs.AnyAsync(b => b.Sha256 == sha256 && b.Location == BlobLocation.Hot, ct))
+            await CopyVerifiedAsync(cold.Store, hot, sha256, ct);
+    }
+
+    /// <summary>Copies through a digest check and then reads the copy back and hashes it: only a copy proven whole counts.</summary>
+    private static async Task<bool> CopyVerifiedAsync(IArtifactStore from, IArtifactStore to, string sha256, CancellationToken ct)
+    {
+        await using (var source = await from.OpenReadAsync(sha256, ct))
+        {
+            if (source is null || await to.WriteAsync(source, sha256, (_, _) => Task.FromResult(false), ct) is null)
+                return false;
+        }
+        await using var copy = await to.OpenReadAsync(sha256, ct);
+        return copy is not null && Convert.ToHexStringLower(await SHA256.HashDataAsync(copy, ct)) == sha256;
+    }
+
+    private void Reached(string step, Guid runId)
+    {
+        foreach (var observer in observers)
+            observer.Reached(step, runId);
+    }
+}
