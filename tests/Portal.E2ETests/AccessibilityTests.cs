@@ -23,6 +23,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
         ("/teams/{Team}/members", "/teams/marketing/members", "Tomás Lindqvist"),
         ("/teams/{Team}/settings", "/teams/marketing/settings", "Tomás Lindqvist"),
         ("/teams/{Team}/archiving", "/teams/marketing/archiving", "Tomás Lindqvist"),
+        ("/teams/{Team}/jobs", "/teams/marketing/jobs", "Maya Contreras"),
         ("/teams/{Team}/policies", "/teams/marketing/policies", "Tomás Lindqvist"),
         ("/teams/{Team}/policies/{Name}", "/teams/marketing/policies/marketing-production", "Tomás Lindqvist"),
         ("/approvals", "/approvals", "Amara Obi"),

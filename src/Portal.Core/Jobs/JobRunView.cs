@@ -7,4 +7,6 @@ public sealed record JobRunView(Guid Id, string Kind, string SubjectType, string
     public static readonly System.Linq.Expressions.Expression<Func<JobRun, JobRunView>> From = r => new JobRunView(r.Id, r.Kind, r.SubjectType,
         r.SubjectId, r.SubjectLabel, r.State, r.Progress, r.Reason, r.Trigger, r.RequestedBy, r.External, r.ClaimedBy, r.QueuedAt, r.StartedAt,
         r.FinishedAt, r.Attempt, r.SummaryJson);
+
+    public bool IsFinished => State is JobRunState.Succeeded or JobRunState.Failed;
 }

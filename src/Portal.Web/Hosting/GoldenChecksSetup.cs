@@ -18,6 +18,7 @@ public static class GoldenChecksSetup
         services.AddSingleton<IGoldenRunQueue, HangfireGoldenRunQueue>();
         services.AddSingleton<IGoldenSchedule, HangfireGoldenSchedule>();
         services.AddScoped<GoldenCheckService>();
+        services.AddScoped<NotificationService>();
         services.AddScoped<ExternalRunService>();
         services.AddScoped<JobRunService>();
         services.AddTransient<RunGoldenCheckJob>();

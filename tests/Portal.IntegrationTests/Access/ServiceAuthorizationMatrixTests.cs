@@ -135,6 +135,8 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         // Golden checks' verdicts feed the gates: their definitions are the team's TeamAdmins' alone, like its policies.
         ["GoldenCheckService.SaveAsync"] = PolicyEditors,
         ["JobRunService.ListAsync"] = Readers,
+        ["JobRunService.StartableChecksAsync"] = Readers,
+        ["NotificationService.RecentAsync"] = Filtered,
         // External runners are tokens granted the right to record evidence; no caller here holds that grant.
         ["ExternalRunService.ClaimAsync"] = Nobody,
         ["ExternalRunService.OpenAsync"] = Nobody,
