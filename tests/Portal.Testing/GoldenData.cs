@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
-using Portal.Testing;
 
-namespace Portal.IntegrationTests.GoldenChecks;
+namespace Portal.Testing;
 
 /// <summary>Iris-style golden rows (three classes, four measurements, a region) and a linear ONNX classifier for them.</summary>
-internal sealed record GoldenData(string Csv, IReadOnlyList<float[]> Rows, IReadOnlyList<int> Labels, IReadOnlyList<string> Regions)
+public sealed record GoldenData(string Csv, IReadOnlyList<float[]> Rows, IReadOnlyList<int> Labels, IReadOnlyList<string> Regions)
 {
     public static readonly string[] Features = ["sepal_length", "sepal_width", "petal_length", "petal_width"];
 
