@@ -54,6 +54,12 @@ internal static class DossierComposer
             d.Metrics.Select(m => (IReadOnlyList<string>)[m.Version, m.Name, m.Slice.Length == 0 ? "(overall)" : m.Slice, m.Source,
                 m.Value.ToString("0.####", CultureInfo.InvariantCulture), ExportText.Cell(m.RecordedAt)])));
 
+        blocks.Add(new HeadingBlock("Golden-check runs"));
+        blocks.Add(ExportText.TableOrNone(d.GoldenRuns.Count,
+            [new("Version", 0.9f), new("Check", 1.1f), new("Result", 0.7f), new("Completed", 1.4f), new("Data", 1.6f, true), new("Model SHA-256", 1.6f, true), new("Rows", 0.7f), new("Not met", 1.6f)],
+            d.GoldenRuns.Select(g => (IReadOnlyList<string>)[g.Version, g.Check, g.Passed ? "passed" : "failed", ExportText.Cell(g.CompletedAt),
+                $"{g.DatasetVersion} {g.DatasetSha256[..16]}…", g.ModelSha256[..16] + "…", g.RowCount.ToString("N0", CultureInfo.InvariantCulture), ExportText.List(g.NotMet)])));
+
         blocks.Add(new HeadingBlock("Transition requests, approvals and policy results"));
         if (d.Transitions.Count == 0)
             blocks.Add(new ParagraphBlock("None recorded.", Muted: true));

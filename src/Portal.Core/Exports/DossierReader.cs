@@ -32,6 +32,11 @@ internal static class DossierReader
         var lineage = await LineageAsync(db, versionIds, label, ct);
         var metrics = await db.Metrics.AsNoTracking().Where(m => versionIds.Contains(m.VersionId)).ToListAsync(ct);
         var transitions = await TransitionsAsync(db, assetId, label, ct);
+        var golden = await (from r in db.GoldenCheckResults.AsNoTracking()
+                            join c in db.GoldenChecks on r.CheckId equals c.Id
+                            where r.AssetId == assetId
+                            orderby r.CompletedAt
+                            select new { r, c.Name }).ToListAsync(ct);
         // The asset's own events, and those of earlier exports of it: who took a dossier of it is part of its record.
         var exportIds = await db.AuditExports.AsNoTracking().Where(x => x.AssetId == assetId).Select(x => x.Id).ToListAsync(ct);
         var bundle = await prove([.. AuditSubject.ForAsset(assetId, versionIds), .. exportIds.Select(id => new AuditSubject("export", id.ToString()))]);
@@ -51,6 +56,8 @@ internal static class DossierReader
                 .Select(g => g.MaxBy(m => (m.RecordedAt, m.Id))!)
                 .OrderBy(m => versions.FindIndex(v => v.Id == m.VersionId)).ThenBy(m => m.Name).ThenBy(m => m.Slice).ThenBy(m => m.Source)
                 .Select(m => new DossierMetric(label[m.VersionId], m.Name, m.Slice, m.Source.ToString(), m.Value, m.RecordedAt)).ToList(),
+            golden.Select(g => new DossierGoldenRun(g.r.Version, g.Name, g.r.Passed, g.r.CompletedAt, g.r.DatasetVersion, g.r.DatasetSha256, g.r.ModelSha256,
+                g.r.Runtime, g.r.RowCount, g.r.Findings.Where(f => !f.Passed).Select(f => f.Slice.Length == 0 ? f.Metric : $"{f.Metric} ({f.Slice})").ToList())).ToList(),
             transitions,
             events,
             ExportIntegrity.For(bundle));

@@ -55,9 +55,13 @@ public sealed record DossierIntegrity(string Status, IReadOnlyList<KeyValuePair<
     public IReadOnlyDictionary<(long Start, long End), string>? ProofSubtrees { get; init; }
 }
 
+/// <summary>One golden-check run on a version: what data and model it ran, and what was not met.</summary>
+public sealed record DossierGoldenRun(string Version, string Check, bool Passed, DateTimeOffset CompletedAt, string DatasetVersion, string DatasetSha256,
+    string ModelSha256, string Runtime, long RowCount, IReadOnlyList<string> NotMet);
+
 public sealed record DossierContent(ExportHeader Export, DossierAsset Asset, DossierModelCard? ModelCard, IReadOnlyList<DossierVersion> Versions,
     IReadOnlyList<DossierStageChange> StageHistory, IReadOnlyList<DossierLineage> Lineage, IReadOnlyList<DossierMetric> Metrics,
-    IReadOnlyList<DossierTransition> Transitions, IReadOnlyList<ExportAuditEvent> AuditEvents, DossierIntegrity Integrity);
+    IReadOnlyList<DossierGoldenRun> GoldenRuns, IReadOnlyList<DossierTransition> Transitions, IReadOnlyList<ExportAuditEvent> AuditEvents, DossierIntegrity Integrity);
 
 /// <summary>One section of a period report: the events of a kind, with what each one changed.</summary>
 public sealed record ReportSection(string Key, string Title, IReadOnlyList<ReportEntry> Entries);

@@ -55,6 +55,26 @@ public abstract class GoldenCheckTests(PortalApp app)
         Assert.Equal(expected, parity.Value, 6);
     }
 
+    [Fact]
+    public async Task The_asset_dossier_lists_each_golden_run_with_its_data_and_model_digests()
+    {
+        var data = GoldenData.Iris(90, seed: 5);
+        var s = await GoldenScenario.CreateAsync(app, data.Bytes);
+        await s.RegisterModelAsync("1.0.0", ("iris.onnx", GoldenData.Onnx()));
+        await s.DefineAsync(GoldenScenario.IrisCheck(name: "dossier-holdout"));
+        var (_, result) = await s.RunAsync("1.0.0", "dossier-holdout");
+        var auditor = await Exports.ExportScenario.PersonAsync(app, "portal-auditors");
+
+        var (_, file) = await Exports.ExportScenario.MakeAsync(app, auditor, new Portal.Core.Exports.ExportRequest("dossier", "json", "marketing", s.Asset, null, null));
+
+        using var json = System.Text.Json.JsonDocument.Parse(file.Content);
+        var run = Assert.Single(json.RootElement.GetProperty("goldenRuns").EnumerateArray());
+        Assert.Equal("dossier-holdout", run.GetProperty("check").GetString());
+        Assert.Equal(result!.Passed, run.GetProperty("passed").GetBoolean());
+        Assert.Equal(RegistryHash(data.Bytes), run.GetProperty("datasetSha256").GetString());
+        Assert.Equal(RegistryHash(GoldenData.Onnx()), run.GetProperty("modelSha256").GetString());
+    }
+
     public sealed class IrisRow
     {
         public float sepal_length { get; set; }
