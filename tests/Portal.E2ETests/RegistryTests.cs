@@ -50,6 +50,8 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
             await page.GetByRole(AriaRole.Button, new() { Name = "Edit model card" }).ClickAsync();
             await page.GetByLabel("Intended use", new() { Exact = true }).FillAsync("Rank customers by **propensity** to buy the premium plan.");
             await page.GetByLabel("Limitations", new() { Exact = true }).FillAsync("<script>alert('x')</script> Not validated outside the EU market.");
+            // The fields bind on change: leave the last one so its value reaches the server before the click (under load the click won the race).
+            await page.GetByLabel("Limitations", new() { Exact = true }).PressAsync("Tab");
             await page.GetByRole(AriaRole.Button, new() { Name = "Save revision" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("card-completeness")).ToContainTextAsync("22 %");
             await Assertions.Expect(page.Locator(".markdown strong")).ToHaveTextAsync("propensity");
