@@ -15,7 +15,7 @@ public sealed class ArchiveRuleService(IDbContextFactory<PortalDbContext> dbFact
         if (AccessGate.Check(caller, PortalAction.ViewTeam, AccessTarget.Team(team)) is { } denied)
             return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var teamId = await db.TeamIdAsync(team, ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
         var (rule, source) = await EffectiveAsync(db, teamId.Value, ct);
@@ -29,7 +29,7 @@ public sealed class ArchiveRuleService(IDbContextFactory<PortalDbContext> dbFact
         if (Invalid(input) is { } invalid)
             return invalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var teamId = await db.TeamIdAsync(team, ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
         var rule = await SaveRuleAsync(db, teamId, input, caller.Actor, ct);

@@ -30,7 +30,7 @@ public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory,
         if (AccessGate.Check(caller, PortalAction.ViewTeam, AccessTarget.Team(team)) is { } denied)
             return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var teamId = await db.TeamIdAsync(team, ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
         var (rule, source) = await ArchiveRuleService.EffectiveAsync(db, teamId.Value, ct);
@@ -86,7 +86,7 @@ public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory,
         if (AccessGate.Check(caller, PortalAction.ViewTeam, AccessTarget.Team(team)) is { } denied)
             return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var teamId = await db.TeamIdAsync(team, ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
         var (rule, _) = await ArchiveRuleService.EffectiveAsync(db, teamId.Value, ct);

@@ -35,7 +35,7 @@ public sealed class ExternalRunService(IDbContextFactory<PortalDbContext> dbFact
             return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var teamId = await db.TeamIdAsync(team, ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
         // Oldest first; a run another runner claimed a moment ago loses the revision race and the next one is tried.

@@ -22,7 +22,7 @@ public sealed class JobRunService(IDbContextFactory<PortalDbContext> dbFactory)
         if (skip < 0 || Paging.LimitProblem(take) is { } limit)
             return Paging.Invalid(new Dictionary<string, string[]> { [skip < 0 ? "skip" : "take"] = [skip < 0 ? "Zero or more." : Paging.LimitProblem(take)!] });
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var teamId = await db.TeamIdAsync(team, ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
         var query = db.JobRuns.AsNoTracking().Where(r => r.TeamId == teamId);

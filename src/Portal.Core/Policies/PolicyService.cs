@@ -167,7 +167,7 @@ public sealed class PolicyService(IDbContextFactory<PortalDbContext> dbFactory, 
             return denied;
         if (team is null)
             return Result<Guid?>.From(null);
-        var id = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var id = await db.TeamIdAsync(team, ct);
         return id is null ? TeamErrors.NotFound(team) : Result<Guid?>.From(id);
     }
 

@@ -37,7 +37,7 @@ public sealed partial class VersionService
             return invalid;
         var limit = search.Limit;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var teamId = await db.Teams.Where(t => t.Slug == team).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
+        var teamId = await db.TeamIdAsync(team, ct);
         if (teamId is null)
             return TeamErrors.NotFound(team);
         // (TeamId, CreatedAt, Id) is one index: the database walks the team's newest versions in order and
