@@ -67,6 +67,7 @@ public static class PortalHost
         services.AddScoped<Portal.Core.Lineage.ReproducibilityService>();
         services.AddScoped<VersionComparisonService>();
         services.AddScoped<MetricService>();
+        services.AddScoped<MetricTrendService>();
         services.AddScoped<ArtifactService>();
         services.AddSingleton(settings.Storage);
         services.AddScoped<BlobIntegrityService>();

@@ -137,6 +137,7 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["JobRunService.ListAsync"] = Readers,
         ["JobRunService.StartableChecksAsync"] = Readers,
         ["NotificationService.RecentAsync"] = Filtered,
+        ["MetricTrendService.TrendAsync"] = Readers,
         // External runners are tokens granted the right to record evidence; no caller here holds that grant.
         ["ExternalRunService.ClaimAsync"] = Nobody,
         ["ExternalRunService.OpenAsync"] = Nobody,
