@@ -62,4 +62,32 @@ public sealed class LineageTests(BrowserFixture fixture) : IClassFixture<Browser
             throw;
         }
     }
+
+    [Fact]
+    public async Task Asset_page_charts_metrics_across_versions_and_draws_the_newest_versions_lineage_when_opened()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/iris-classifier", "Maya Contreras");
+            var trends = page.GetByTestId("metric-trends");
+            await Assertions.Expect(trends.GetByTestId("metric-chart").First).ToBeVisibleAsync();
+            await Assertions.Expect(trends.GetByTestId("metric-chart").First.Locator("svg").First).ToBeAttachedAsync();
+            await shell.ScreenshotAsync("asset-metric-charts");
+            await trends.GetByTestId("chart-as-table").ClickAsync();
+            var table = trends.GetByTestId("chart-table");
+            await Assertions.Expect(table).ToContainTextAsync("2.1.0");
+            await Assertions.Expect(table).ToContainTextAsync("0.973");
+            await page.GetByTestId("asset-lineage").GetByText("Lineage of 2.1.0").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("lineage-graph").Locator("canvas").First).ToBeAttachedAsync();
+            await Assertions.Expect(page.GetByTestId("lineage-nodes")).ToContainTextAsync("iris");
+            await shell.ScreenshotAsync("asset-metrics-and-lineage");
+        }
+        catch
+        {
+            await shell.ScreenshotFailureAsync("asset-metrics-failure");
+            throw;
+        }
+    }
 }
