@@ -32,7 +32,14 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
         var run = await db.JobRuns.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null || run.External || !run.Claim(clock.GetUtcNow()))
             return;
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return; // claimed by another worker between the read and the write: it runs the check
+        }
         Reached("claimed", runId);
         var actor = Actor.Job(Id);
         var check = await db.GoldenChecks.AsNoTracking().SingleAsync(c => c.Id == run.DefinitionId, ct);
@@ -45,6 +52,11 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
             Reached("scored", runId);
             await GoldenResultWriter.StoreAsync(db, run, check, version, outcome, actor, clock.GetUtcNow(), ct);
             Reached("stored", runId);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another worker claimed the run after this one (a replayed or twice-queued job): it owns the outcome now.
+            log.LogInformation("Golden-check run {RunId} was taken over by another worker; this attempt stops", runId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -36,5 +36,6 @@ public static class DemoData
         await ActivatorUtilities.CreateInstance<DemoRegistry>(scope.ServiceProvider).SeedAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoLifecycle>(scope.ServiceProvider).SeedAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoArchiving>(scope.ServiceProvider).SeedAsync(ct);
+        await ActivatorUtilities.CreateInstance<DemoGoldenChecks>(scope.ServiceProvider).SeedAsync(ct);
     }
 }

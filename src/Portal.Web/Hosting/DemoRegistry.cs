@@ -33,9 +33,9 @@ internal sealed class DemoRegistry(AssetService assets, VersionService versions,
 
         await Asset("marketing", "churn-classifier", AssetKind.Model, "Gradient-boosted classifier ranking customers by churn risk.", ["tabular", "churn", "xgboost", "customer-facing"], ct);
         await Version("marketing", "churn-classifier", "1.0.0", "Baseline", [new(LineageKind.TrainedOn, "marketing", "customer-churn-data", "1.0.0")],
-            ("model/churn.onnx", Bytes("churn-1.0.0", 48_000)), Metrics(0.861, 0.902), ct, new() { ["max_depth"] = "5", ["n_estimators"] = "200", ["learning_rate"] = "0.1" });
+            ("model/churn.onnx", DemoGoldenChecks.Model("churn-1.0.0.onnx")), Metrics(0.861, 0.902), ct, new() { ["max_depth"] = "5", ["n_estimators"] = "200", ["learning_rate"] = "0.1" });
         await Version("marketing", "churn-classifier", "1.1.0", "Retrained on February data", [new(LineageKind.TrainedOn, "marketing", "customer-churn-data", "1.1.0")],
-            ("model/churn.onnx", Bytes("churn-1.1.0", 52_000)), Metrics(0.884, 0.921), ct, new() { ["max_depth"] = "6", ["n_estimators"] = "300", ["learning_rate"] = "0.08" });
+            ("model/churn.onnx", DemoGoldenChecks.Model("churn-1.1.0.onnx")), Metrics(0.884, 0.921), ct, new() { ["max_depth"] = "6", ["n_estimators"] = "300", ["learning_rate"] = "0.08" });
         Ensure(await cards.SaveAsync(Seeder, "marketing", "churn-classifier", "1.1.0", new Dictionary<string, string>
         {
             ["intendedUse"] = "Rank active customers by the probability that they cancel within 90 days, to prioritise retention offers.",
@@ -54,11 +54,11 @@ internal sealed class DemoRegistry(AssetService assets, VersionService versions,
         });
         await Asset("marketing", "iris-classifier", AssetKind.Model, "Decision tree classifying iris species; the team's reference model.", ["tabular", "sklearn"], ct);
         await Version("marketing", "iris-classifier", "1.0.0", "Depth-3 tree", [new(LineageKind.TrainedOn, "marketing", "iris", "1.0.0")],
-            ("model/iris.onnx", Bytes("iris-1.0.0", 4_000)), Metrics(0.947, 0.96, "species"), ct, new() { ["max_depth"] = "3", ["criterion"] = "gini" });
+            ("model/iris.zip", DemoGoldenChecks.Model("iris-1.0.0.zip")), Metrics(0.947, 0.96, "species"), ct, new() { ["max_depth"] = "3", ["criterion"] = "gini" });
         await Version("marketing", "iris-classifier", "2.0.0", "Random forest", [new(LineageKind.TrainedOn, "marketing", "iris", "1.0.0"), new(LineageKind.DerivedFrom, "marketing", "iris-classifier", "1.0.0")],
-            ("model/iris.onnx", Bytes("iris-2.0.0", 9_000)), Metrics(0.967, 0.98, "species"), ct, new() { ["n_estimators"] = "100", ["max_depth"] = "4" });
+            ("model/iris.zip", DemoGoldenChecks.Model("iris-2.0.0.zip")), Metrics(0.967, 0.98, "species"), ct, new() { ["n_estimators"] = "100", ["max_depth"] = "4" });
         await Version("marketing", "iris-classifier", "2.1.0", "Random forest, more trees", [new(LineageKind.TrainedOn, "marketing", "iris", "1.0.0"), new(LineageKind.DerivedFrom, "marketing", "iris-classifier", "2.0.0")],
-            ("model/iris.onnx", Bytes("iris-2.1.0", 9_500)), Metrics(0.973, 0.985, "species"), ct, new() { ["n_estimators"] = "300", ["max_depth"] = "4" });
+            ("model/iris.zip", DemoGoldenChecks.Model("iris-2.1.0.zip")), Metrics(0.973, 0.985, "species"), ct, new() { ["n_estimators"] = "300", ["max_depth"] = "4" });
 
         await Asset("marketing", "retention-email", AssetKind.PromptTemplate, "Drafts a personal retention e-mail for an at-risk customer.", ["genai", "email"], ct);
         string[] prompts =

@@ -105,6 +105,30 @@ public abstract class GoldenCrashTests(ManualGoldenPortal app)
     }
 
     [Fact]
+    public async Task Two_workers_running_one_run_at_once_leave_it_succeeded_with_one_result_set()
+    {
+        var data = GoldenData.Iris(60, seed: 19);
+        var s = await GoldenScenario.CreateAsync(app, data.Bytes);
+        await s.RegisterModelAsync("1.0.0", ("iris.onnx", GoldenData.Onnx()));
+        await s.DefineAsync(GoldenScenario.IrisCheck());
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var run = await s.StartAsync("1.0.0");
+            var token = app.Stop.Arm(null);
+
+            // A job queued twice (start-up re-queues a run the seeding had queued): whichever claims last owns the outcome.
+            await Task.WhenAll(Task.Run(() => app.Service<RunGoldenCheckJob>().RunAsync(run.Id, token)),
+                Task.Run(() => app.Service<RunGoldenCheckJob>().RunAsync(run.Id, token)));
+
+            var (finished, result) = await s.FinishedAsync(run.Id);
+            Assert.True(finished.State == JobRunState.Succeeded, $"{finished.State}: {finished.Reason}");
+            Assert.NotNull(result);
+            await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+            Assert.Equal(1, await db.GoldenCheckResults.CountAsync(r => r.RunId == run.Id));
+        }
+    }
+
+    [Fact]
     public async Task Runs_left_unfinished_are_found_again_at_start_up_and_overdue_ones_fail_visibly()
     {
         var data = GoldenData.Iris(30, seed: 17);
