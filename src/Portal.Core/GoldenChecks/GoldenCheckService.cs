@@ -128,7 +128,7 @@ public sealed class GoldenCheckService(IDbContextFactory<PortalDbContext> dbFact
                 .SingleOrDefaultAsync(ct) is { } replay)
             return replay;
         var now = clock.GetUtcNow();
-        var run = await GoldenCheckRuns.PlanAsync(db, definition, v, target.Name, target.Kind, InProcess, caller.Actor.Kind == ActorKind.User ? "on-demand" : "api",
+        var run = await GoldenCheckRuns.PlanAsync(db, definition, v, target.Name, target.Kind, InProcess, caller.Actor.Kind switch { ActorKind.User => "on-demand", ActorKind.ServicePrincipal => "api", _ => "system" },
             caller.Actor.Name, key, now, ct);
         db.Record(caller.Actor, now, "golden-check.started", "version", v.Id.ToString(), teamId, after: new { Run = run.Id, Check = definition.Name, v.Version, run.External });
         await db.SaveChangesAsync(ct);
