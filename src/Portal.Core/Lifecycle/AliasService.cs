@@ -60,6 +60,8 @@ public sealed class AliasService(IDbContextFactory<PortalDbContext> dbFactory, T
             return found.Error!;
         if (found.Value.Version.Status != VersionStatus.Ready)
             return LifecycleErrors.NotReady;
+        if (found.Value.Version.ArchivedAt is not null)
+            return LifecycleErrors.InColdStore;
         if (await db.Aliases.AnyAsync(a => a.AssetId == found.Value.Asset.Id && a.Name == alias && a.IsProtected, ct))
             return LifecycleErrors.AliasProtected;
         await StageMover.PointAliasAsync(db, found.Value.Asset, found.Value.Version, alias, caller.Actor, clock.GetUtcNow(), null, ct);

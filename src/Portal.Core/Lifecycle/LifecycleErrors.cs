@@ -12,6 +12,8 @@ public static class LifecycleErrors
     public static Error InvalidMove(Stage from, Stage to) => Error.Conflict("transition.invalid",
         $"A version in {from} cannot move to {to}. The way is None → Staging → Production → Archived (and back to Staging from Archived).");
     public static readonly Error NotReady = Error.Conflict("transition.version-not-ready", "Only a finalized (Ready) version enters a stage or takes an alias.");
+    public static readonly Error InColdStore = Error.Conflict("transition.version-archived",
+        "This version was archived and its files wait in the cold store: restore it first (its Lifecycle tab, or POST …/restore), then ask again.");
     public static readonly Error Duplicate = Error.Conflict("transition.duplicate", "This version already has a pending request for this target.");
     public static Error Closed(TransitionState state) => Error.Conflict("transition.closed", $"The request is already {state.ToString().ToLowerInvariant()}; nothing more can be decided on it.");
     public static readonly Error Expired = Error.Conflict("transition.expired", "The request waited too long and has expired; ask again.");

@@ -39,6 +39,8 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
         var v = found.Value.Version;
         if (v.Status != VersionStatus.Ready)
             return LifecycleErrors.NotReady;
+        if (v.ArchivedAt is not null)
+            return LifecycleErrors.InColdStore;
         if (parsed.Value.Stage is { } to && !TransitionTarget.IsAllowed(v.Stage, to))
             return LifecycleErrors.InvalidMove(v.Stage, to);
         var targetText = parsed.Value.ToString();

@@ -112,6 +112,24 @@ public abstract class ArchivingTests(PortalApp app)
     }
 
     [Fact]
+    public async Task An_archived_version_takes_no_stage_or_alias_until_it_is_restored()
+    {
+        var s = await StartAsync(app);
+        var asset = Unique("cold");
+        await s.VersionAsync(asset, "1.0.0", [("data.csv", Bytes())]);
+        await s.RunAsync(await s.PlanRunAsync());
+
+        var staging = await app.InScopeAsync<TransitionService, Result<TransitionView>>(t => t.RequestAsync(s.Admin, Finance, asset, "1.0.0", "Staging", "back in use"));
+        var alias = await app.InScopeAsync<AliasService, Result<AliasView>>(a => a.MoveAsync(s.Admin, Finance, asset, "current", "1.0.0"));
+        Ok(await app.InScopeAsync<ArchiveRestoreService, Result<RestoredVersion>>(r => r.RestoreAsync(s.Admin, Finance, asset, "1.0.0")));
+        var afterRestore = await app.InScopeAsync<TransitionService, Result<TransitionView>>(t => t.RequestAsync(s.Admin, Finance, asset, "1.0.0", "Staging", "back in use"));
+
+        Assert.Equal("transition.version-archived", staging.Error?.Code);
+        Assert.Equal("transition.version-archived", alias.Error?.Code);
+        Assert.NotEqual("transition.version-archived", afterRestore.Error?.Code);
+    }
+
+    [Fact]
     public async Task Purge_refuses_what_is_still_referenced_and_waits_for_retention_and_the_typed_name()
     {
         var s = await StartAsync(app, retentionDays: 0);
