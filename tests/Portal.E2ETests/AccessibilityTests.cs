@@ -12,6 +12,7 @@ public sealed class AccessibilityTests(BrowserFixture fixture) : IClassFixture<B
     private static readonly (string Route, string Url, string? User)[] Pages =
     [
         ("/", "/", "Maya Contreras"),
+        ("/impact", "/impact", "Maya Contreras"),
         ("/teams/{Team}", "/teams/marketing", "Maya Contreras"),
         ("/teams/{Team}/assets", "/teams/marketing/assets", "Maya Contreras"),
         ("/teams/{Team}/assets/{Asset}", "/teams/marketing/assets/churn-classifier", "Maya Contreras"),

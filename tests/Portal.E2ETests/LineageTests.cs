@@ -90,4 +90,27 @@ public sealed class LineageTests(BrowserFixture fixture) : IClassFixture<Browser
             throw;
         }
     }
+
+    [Fact]
+    public async Task Impact_search_explains_a_malformed_commit_and_answers_an_unknown_one()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await new DevSignInPage(page).OpenAsAsync("/impact", "Maya Contreras");
+            await page.GetByLabel("Commit (7 to 64 hex characters)").FillAsync("not-a-commit");
+            await page.GetByTestId("impact-search").ClickAsync();
+            await Assertions.Expect(page.GetByText("A git commit: 7 to 64 hexadecimal characters.")).ToBeVisibleAsync();
+            await page.GetByLabel("Commit (7 to 64 hex characters)").FillAsync("abcdef1");
+            await page.GetByTestId("impact-search").ClickAsync();
+            await Assertions.Expect(page.GetByTestId("impact-empty")).ToHaveTextAsync("Nothing in Staging or Production was built from abcdef1.");
+            await shell.ScreenshotAsync("impact-search");
+        }
+        catch
+        {
+            await shell.ScreenshotFailureAsync("impact-search-failure");
+            throw;
+        }
+    }
 }
