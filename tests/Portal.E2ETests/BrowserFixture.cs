@@ -5,10 +5,21 @@ using Portal.Testing;
 namespace Portal.E2ETests;
 
 /// <summary>The portal on a real Kestrel port and Debian's Chromium driven by Playwright, shared by a test class.</summary>
-public sealed class BrowserFixture : IAsyncLifetime
+public class BrowserFixture : IAsyncLifetime
 {
-    public PortalApp App { get; } = new(DatabaseProvider.Sqlite, realPort: true,
-        new Dictionary<string, string> { ["Security:SessionRevalidationSeconds"] = "2" });
+    public PortalApp App { get; }
+
+    public BrowserFixture() : this(goldenRuns: false)
+    {
+    }
+
+    /// <param name="goldenRuns">Whether the demo's golden checks run at start-up, as on the embedded default (they load ML.NET and ONNX Runtime).</param>
+    protected BrowserFixture(bool goldenRuns) =>
+        App = new(DatabaseProvider.Sqlite, realPort: true, new Dictionary<string, string>
+        {
+            ["Security:SessionRevalidationSeconds"] = "2",
+            ["Portal:SeedDemoGoldenRuns"] = goldenRuns ? "true" : "false",
+        });
 
     public IBrowser Browser { get; private set; } = default!;
     private IPlaywright? _playwright;

@@ -47,6 +47,8 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
         builder.UseSetting("Portal:PublicUrl", RootUrl);
         builder.UseSetting("Portal:SeedDemoData", "true");
+        // Dozens of hosts run at once in a test run: the demo's golden runs would compete with every test's jobs for two workers.
+        builder.UseSetting("Portal:SeedDemoGoldenRuns", "false");
         builder.UseSetting("AllowedHosts", "*");
         builder.UseSetting("Artifacts:Root", ArtifactRoot);
         builder.UseSetting("Audit:SigningKeyPath", Path.Combine(ArtifactRoot, "audit-signing-key.pem"));

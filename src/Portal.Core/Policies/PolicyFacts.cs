@@ -56,14 +56,16 @@ internal static class PolicyFacts
     /// <summary>
     /// The latest recorded value per metric name and slice. Values with a step are a training curve, not a
     /// result to gate on, so they are left out; a later summary value (e.g. a re-evaluation) supersedes an
-    /// earlier one whatever its source.
+    /// earlier one whatever its source. Golden-check figures are left out too: they are measured on the golden
+    /// set, judged by their own check (bounds, drop against Production) and gated by the golden-check rule, and
+    /// would otherwise silently replace the registered evaluation that metric rules compare.
     /// </summary>
     internal static async Task<IReadOnlyDictionary<(string Name, string Slice), MetricValue>> LatestMetricsAsync(PortalDbContext db, Guid versionId,
         IReadOnlySet<string>? names, CancellationToken ct)
     {
         if (names is { Count: 0 })
             return new Dictionary<(string Name, string Slice), MetricValue>();
-        var query = db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null);
+        var query = db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null && m.Source != MetricSource.GoldenCheck);
         if (names is not null)
         {
             var wanted = names.ToList();

@@ -16,7 +16,7 @@ public static class DemoData
         ("risk", "Model Risk", "Independent validation: signs off credit models before they reach Production."),
     ];
 
-    public static async Task SeedAsync(IServiceProvider services, CancellationToken ct)
+    public static async Task SeedAsync(IServiceProvider services, bool goldenRuns, CancellationToken ct)
     {
         await using var scope = services.CreateAsyncScope();
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -36,6 +36,6 @@ public static class DemoData
         await ActivatorUtilities.CreateInstance<DemoRegistry>(scope.ServiceProvider).SeedAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoLifecycle>(scope.ServiceProvider).SeedAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoArchiving>(scope.ServiceProvider).SeedAsync(ct);
-        await ActivatorUtilities.CreateInstance<DemoGoldenChecks>(scope.ServiceProvider).SeedAsync(ct);
+        await ActivatorUtilities.CreateInstance<DemoGoldenChecks>(scope.ServiceProvider).SeedAsync(goldenRuns, ct);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class DemoGoldenChecks(AssetService assets, VersionService versi
         return copy.ToArray();
     }
 
-    public async Task SeedAsync(CancellationToken ct)
+    public async Task SeedAsync(bool runs, CancellationToken ct)
     {
         Ensure(await assets.CreateAsync(Seeder, "marketing", new AssetInput("churn-holdout", AssetKind.Dataset,
             "Held-out customers never used in training: the churn classifier's golden set.", "Maya Contreras", ["tabular", "churn", "golden"]), null, ct));
@@ -48,6 +48,8 @@ internal sealed class DemoGoldenChecks(AssetService assets, VersionService versi
         Ensure(await checks.SaveAsync(Seeder, "marketing", "iris-classifier", new GoldenCheckInput(IrisCheck, "iris", "1.0.0", "iris.csv", "species", null,
             [], ["accuracy", "macro-f1"], null, new Dictionary<string, double> { ["accuracy"] = 0.9 }, null, null, 120, 512), null, ct));
 
+        if (!runs)
+            return;
         foreach (var version in new[] { "1.0.0", "1.1.0" })
             Ensure(await checks.StartAsync(Seeder, "marketing", "churn-classifier", ChurnCheck, version, null, ct));
         foreach (var version in new[] { "1.0.0", "2.0.0", "2.1.0" })

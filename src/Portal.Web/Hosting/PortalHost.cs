@@ -146,7 +146,7 @@ public static class PortalHost
         if (settings.Sso.Mode == SsoMode.Embedded)
             await DevIdentityProvider.RegisterPortalClientAsync(app.Services, settings, app.Lifetime.ApplicationStopping);
         if (settings.Portal.SeedDemoData)
-            await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
+            await DemoData.SeedAsync(app.Services, settings.Portal.SeedDemoGoldenRuns, app.Lifetime.ApplicationStopping);
         JobsSetup.RegisterRecurringJobs(app.Services);
         await GoldenChecksSetup.RegisterGoldenSchedulesAsync(app.Services, app.Lifetime.ApplicationStopping);
         await ArchivingSetup.RegisterArchivingJobsAsync(app.Services, app.Lifetime.ApplicationStopping);

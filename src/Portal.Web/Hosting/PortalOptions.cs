@@ -23,6 +23,8 @@ public sealed class PortalOptions
     public string PublicUrl { get; set; } = "http://localhost:5080";
     /// <summary>Seed the demo teams (Marketing, Finance) on an empty database. Only in Development.</summary>
     public bool SeedDemoData { get; set; }
+    /// <summary>Queue the demo golden checks' first runs when seeding (the test hosts, dozens per run, leave them off).</summary>
+    public bool SeedDemoGoldenRuns { get; set; } = true;
 }
 
 /// <summary>Configuration section <c>Sso</c>.</summary>

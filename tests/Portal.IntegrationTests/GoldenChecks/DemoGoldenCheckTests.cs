@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
 using Portal.Core.GoldenChecks;
 using Portal.Core.Jobs;
+using Portal.Infrastructure.Data;
 using Portal.Testing;
 
 namespace Portal.IntegrationTests.GoldenChecks;
@@ -9,6 +10,9 @@ namespace Portal.IntegrationTests.GoldenChecks;
 /// <summary>The embedded default's demo golden checks really run: the ONNX churn model and the ML.NET iris models.</summary>
 public abstract class DemoGoldenCheckTests(PortalApp app)
 {
+    /// <summary>The embedded default's setting, which the other test hosts turn off.</summary>
+    public static readonly IReadOnlyDictionary<string, string> DemoRuns = new Dictionary<string, string> { ["Portal:SeedDemoGoldenRuns"] = "true" };
+
     [Fact]
     public async Task Demo_churn_and_iris_models_have_golden_check_results_from_real_runs()
     {
@@ -55,6 +59,10 @@ public abstract class DemoGoldenCheckTests(PortalApp app)
     }
 }
 
-public sealed class DemoGoldenCheckTests_Sqlite(SqlitePortal app) : DemoGoldenCheckTests(app), IClassFixture<SqlitePortal>;
+public sealed class DemoGoldenRunsSqlitePortal() : PortalApp(DatabaseProvider.Sqlite, settings: DemoGoldenCheckTests.DemoRuns);
 
-public sealed class DemoGoldenCheckTests_PostgreSql(PostgresPortal app) : DemoGoldenCheckTests(app), IClassFixture<PostgresPortal>;
+public sealed class DemoGoldenRunsPostgresPortal() : PortalApp(DatabaseProvider.PostgreSql, settings: DemoGoldenCheckTests.DemoRuns);
+
+public sealed class DemoGoldenCheckTests_Sqlite(DemoGoldenRunsSqlitePortal app) : DemoGoldenCheckTests(app), IClassFixture<DemoGoldenRunsSqlitePortal>;
+
+public sealed class DemoGoldenCheckTests_PostgreSql(DemoGoldenRunsPostgresPortal app) : DemoGoldenCheckTests(app), IClassFixture<DemoGoldenRunsPostgresPortal>;

@@ -20,6 +20,7 @@ public abstract class GoldenGateTests(PortalApp app)
         var s = await GoldenScenario.CreateAsync(app, data.Bytes, existingAsset: lifecycle.Asset);
         var approver = await lifecycle.PersonAsync("marketing-approvers");
         await s.RegisterModelAsync("1.0.0", ("iris.onnx", GoldenData.Onnx()));
+        await s.LogEvaluationAsync("1.0.0", 0.95);
         await s.DefineAsync(GoldenScenario.IrisCheck(maxDrop: 0.01) with { Thresholds = new Dictionary<string, double>() });
         Assert.True((await s.RunAsync("1.0.0")).Result!.Passed);
         await lifecycle.RequestAsync(s.Contributor, "1.0.0", "Staging");
@@ -29,6 +30,7 @@ public abstract class GoldenGateTests(PortalApp app)
 
         // Same model again: its golden accuracy equals Production's, within the allowed drop.
         await s.RegisterModelAsync("1.1.0", ("iris.onnx", GoldenData.Onnx()), ("notes.txt", "same weights"u8.ToArray()));
+        await s.LogEvaluationAsync("1.1.0", 0.95);
         var within = await s.FinishedAsync(await LatestRunAsync(s, "1.1.0"));
         Assert.True(within.Result!.Passed);
         await lifecycle.RequestAsync(s.Contributor, "1.1.0", "Staging");
@@ -39,6 +41,7 @@ public abstract class GoldenGateTests(PortalApp app)
         // A worse model: below Production's golden accuracy by more than 0.01.
         Assert.True(data.Accuracy(GoldenData.WorseBias) < data.Accuracy() - 0.01, "the worse model must really be worse on these rows");
         await s.RegisterModelAsync("1.2.0", ("iris.onnx", GoldenData.Onnx(GoldenData.WorseBias)));
+        await s.LogEvaluationAsync("1.2.0", 0.95);
         var below = await s.FinishedAsync(await LatestRunAsync(s, "1.2.0"));
         Assert.False(below.Result!.Passed);
         Assert.Contains(below.Result.Findings, f => f.Metric == "accuracy" && !f.Passed && f.Explanation.Contains("beyond 0.01 of Production's", StringComparison.Ordinal));

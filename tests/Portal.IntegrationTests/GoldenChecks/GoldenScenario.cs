@@ -54,6 +54,13 @@ internal sealed class GoldenScenario(PortalApp app, CallerAccess contributor, Ca
         Assert.True(ready.IsSuccess, ready.Error?.Message);
     }
 
+    /// <summary>The evaluation a pipeline records with a version: metric rules judge it; golden figures have their own rule.</summary>
+    public async Task LogEvaluationAsync(string version, double accuracy)
+    {
+        var logged = await app.InScopeAsync<MetricService, Result<int>>(x => x.LogAsync(Contributor, "marketing", Asset, version, [new MetricInput("accuracy", accuracy)]));
+        Assert.True(logged.IsSuccess, logged.Error?.Message);
+    }
+
     public static GoldenCheckInput IrisCheck(string name = "holdout", double? maxDrop = null, string path = "golden.csv") => new(
         name, "", "1.0.0", path, "species", null, ["region"], ["accuracy", "macro-f1", "demographic-parity-difference"], "2",
         new Dictionary<string, double> { ["accuracy"] = 0.8 }, maxDrop, null, 60, 512);
