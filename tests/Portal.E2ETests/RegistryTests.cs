@@ -82,7 +82,7 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
             await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/iris-classifier", "Tomás Lindqvist");
             await Assertions.Expect(page.GetByTestId("versions-table")).ToContainTextAsync("2.0.0");
 
-            await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Edit", Exact = true }).ClickAsync();
             var dialog = page.GetByRole(AriaRole.Dialog);
             await dialog.GetByLabel("Tags").FillAsync("tabular, sklearn, reference-model");
             await dialog.GetByText("Finance").ClickAsync();
