@@ -56,30 +56,9 @@ internal static class ApprovalQueueBenchmark
             ("/approvals first page (ListAsync, default filter)", async () => Ensure(await queue.ListAsync(caller, new QueueFilter()))),
             ("waiting badge (CountAsync)", () => queue.CountAsync(caller)),
         };
-        foreach (var (_, call) in measures)
-        {
-            for (var i = 0; i < WarmUpCalls; i++)
-                await call();
-        }
-        // The measures take turns within each repeat, so a slow moment of the machine falls on all of them alike.
-        var samples = measures.Select(_ => new List<Latency>()).ToList();
-        for (var repeat = 0; repeat < Repeats; repeat++)
-        {
-            for (var m = 0; m < measures.Length; m++)
-            {
-                var times = new List<double>();
-                for (var i = 0; i < CallsPerRepeat; i++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    await measures[m].Call();
-                    times.Add(watch.Elapsed.TotalMilliseconds);
-                }
-                samples[m].Add(Latency.Of(times));
-            }
-        }
+        var figures = await Interleaved.MeasureAsync(measures, WarmUpCalls, Repeats, CallsPerRepeat);
 
         var checks = await CheckAsync(queue, caller, seeded);
-        var figures = measures.Select((m, i) => Figure.Of(m.Name, samples[i])).ToList();
         var (selectOne, index, page, badge) = (figures[0], figures[1], figures[2], figures[3]);
         Console.WriteLine($"{kind}: {pending} pending requests, {Teams} teams, approver in {ApproverTeams}; {Repeats} repeats × {CallsPerRepeat} calls");
         Console.WriteLine(selectOne.Line(null));

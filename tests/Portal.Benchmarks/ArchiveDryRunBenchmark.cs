@@ -60,27 +60,7 @@ internal static class ArchiveDryRunBenchmark
                 found = preview.IsSuccess ? preview.Value.Candidates.Count : throw new InvalidOperationException(preview.Error!.Message);
             }),
         };
-        foreach (var (_, call) in measures)
-        {
-            for (var i = 0; i < WarmUpCalls; i++)
-                await call();
-        }
-        var samples = measures.Select(_ => new List<Latency>()).ToList();
-        for (var repeat = 0; repeat < Repeats; repeat++)
-        {
-            for (var m = 0; m < measures.Length; m++)
-            {
-                var times = new List<double>();
-                for (var i = 0; i < CallsPerRepeat; i++)
-                {
-                    var watch = Stopwatch.StartNew();
-                    await measures[m].Call();
-                    times.Add(watch.Elapsed.TotalMilliseconds);
-                }
-                samples[m].Add(Latency.Of(times));
-            }
-        }
-        var figures = measures.Select((m, i) => Figure.Of(m.Name, samples[i])).ToList();
+        var figures = await Interleaved.MeasureAsync(measures, WarmUpCalls, Repeats, CallsPerRepeat);
         var (floor, read, dryRun) = (figures[0], figures[1], figures[2]);
         var checks = found == expected ? $"{found} candidates, as seeded" : throw new InvalidOperationException($"The dry run found {found} candidates, the seed made {expected}.");
         var met = dryRun.MedianP95Ms < TargetMs;

@@ -64,6 +64,31 @@ internal sealed record Machine(string Cpu, int Cores, string Os, string Runtime,
     }
 }
 
+/// <summary>Warm-up, then repeats in which the measures take turns, so a slow moment of the machine falls on all of them alike.</summary>
+internal static class Interleaved
+{
+    public static async Task<List<Figure>> MeasureAsync((string Name, Func<Task> Call)[] measures, int warmUpCalls, int repeats, int callsPerRepeat)
+    {
+        foreach (var (_, call) in measures)
+            for (var i = 0; i < warmUpCalls; i++)
+                await call();
+        var samples = measures.Select(_ => new List<Latency>()).ToList();
+        for (var repeat = 0; repeat < repeats; repeat++)
+            for (var m = 0; m < measures.Length; m++)
+            {
+                var times = new List<double>();
+                for (var i = 0; i < callsPerRepeat; i++)
+                {
+                    var watch = Stopwatch.StartNew();
+                    await measures[m].Call();
+                    times.Add(watch.Elapsed.TotalMilliseconds);
+                }
+                samples[m].Add(Latency.Of(times));
+            }
+        return measures.Select((m, i) => Figure.Of(m.Name, samples[i])).ToList();
+    }
+}
+
 internal static class BenchmarkReport
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };

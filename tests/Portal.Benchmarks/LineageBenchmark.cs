@@ -66,23 +66,7 @@ internal static class LineageBenchmark
             ("downstream, depth 10, from the first layer", () => Walk("downstream", root, LineageDirection.Downstream)),
             ("both directions, depth 10, from the middle", () => Walk("both", middle, LineageDirection.Both)),
         };
-        foreach (var (_, call) in measures)
-            for (var i = 0; i < WarmUpCalls; i++)
-                await call();
-        var samples = measures.Select(_ => new List<Latency>()).ToList();
-        for (var repeat = 0; repeat < Repeats; repeat++)
-            for (var m = 0; m < measures.Length; m++)
-            {
-                var times = new List<double>();
-                for (var i = 0; i < CallsPerRepeat; i++)
-                {
-                    var sw = Stopwatch.StartNew();
-                    await measures[m].Call();
-                    times.Add(sw.Elapsed.TotalMilliseconds);
-                }
-                samples[m].Add(Latency.Of(times));
-            }
-        var figures = measures.Select((m, i) => Figure.Of(m.Name, samples[i])).ToList();
+        var figures = await Interleaved.MeasureAsync(measures, WarmUpCalls, Repeats, CallsPerRepeat);
         var expected = new Dictionary<string, int>
         {
             ["upstream"] = Reach(upstreamOf, deep, up: true),
