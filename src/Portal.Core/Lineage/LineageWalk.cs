@@ -44,8 +44,10 @@ internal sealed class LineageWalk(PortalDbContext db, CallerAccess caller)
         var seen = new HashSet<Guid> { root };
         for (var level = 1; level <= depth && frontier.Count > 0; level++)
         {
-            var edges = await EdgesFrom(frontier, upstream).ToListAsync(ct);
-            var rows = await LoadAsync(edges.Select(e => upstream ? e.UpstreamVersionId : e.VersionId).Distinct().ToList(), ct);
+            // One round trip per level: the edges and the versions they reach, with their asset and team.
+            var reachedRows = await ReachedAsync(frontier, upstream, ct);
+            var edges = reachedRows.Select(x => x.Edge).ToList();
+            var rows = reachedRows.Select(x => x.Row).DistinctBy(r => r.Id).ToDictionary(r => r.Id);
             var restrictedBeside = new Dictionary<Guid, string>();
             var next = new List<Guid>();
             foreach (var edge in edges)
@@ -107,6 +109,22 @@ internal sealed class LineageWalk(PortalDbContext db, CallerAccess caller)
     {
         _sharedWithCaller ??= await RegistryAccess.SharedWithAsync(db, caller, ct);
         return caller.Allows(PortalAction.ReadAsset, AccessTarget.Asset(row.Team, row.Asset, _sharedWithCaller.Contains(row.AssetId)));
+    }
+
+    private sealed record Reached(LineageEdge Edge, Row Row);
+
+    private Task<List<Reached>> ReachedAsync(List<Guid> frontier, bool upstream, CancellationToken ct)
+    {
+        // Two plain joins rather than one on a conditional key, so each side keeps its index.
+        var pairs = upstream
+            ? from e in EdgesFrom(frontier, true) join v in db.Versions on e.UpstreamVersionId equals v.Id select new { e, v }
+            : from e in EdgesFrom(frontier, false) join v in db.Versions on e.VersionId equals v.Id select new { e, v };
+        return (from p in pairs
+                join a in db.Assets on p.v.AssetId equals a.Id
+                join t in db.Teams on a.TeamId equals t.Id
+                select new Reached(p.e, new Row(p.v.Id, t.Slug, a.Name, a.Id, a.Kind, p.v.Version, p.v.Status, p.v.Stage, p.v.GitCommit,
+                    p.v.ContainerImageDigest, p.v.PipelineRunUrl)))
+            .ToListAsync(ct);
     }
 
     private async Task<Dictionary<Guid, Row>> LoadAsync(IReadOnlyCollection<Guid> ids, CancellationToken ct) =>
