@@ -41,6 +41,40 @@ internal sealed record ProcessMemory(double RssMb, double AnonMb, double FileMb,
         $"resident {RssMb:0} MB (anonymous {AnonMb:0}, file-backed {FileMb:0}), managed heap {ManagedHeapMb:0} MB "
         + $"(gen2 {Gen2Mb:0}, large objects {LargeObjectsMb:0}), GC committed {GcCommittedMb:0} MB";
 
+    /// <summary>
+    /// Samples the private (anonymous) resident memory every 2 ms until disposed: the kernel keeps a peak of the whole
+    /// resident set only, and that counts the mapped assemblies and native libraries, pages shared with every other
+    /// process that maps them and dropped by the kernel when it needs room.
+    /// </summary>
+    public sealed class PrivatePeak : IDisposable
+    {
+        private readonly Thread _thread;
+        private volatile bool _stop;
+
+        public PrivatePeak()
+        {
+            MaxMb = StatusMb("RssAnon:");
+            _thread = new Thread(() =>
+            {
+                while (!_stop)
+                {
+                    MaxMb = Math.Max(MaxMb, StatusMb("RssAnon:"));
+                    Thread.Sleep(2);
+                }
+            }) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+            _thread.Start();
+        }
+
+        public double MaxMb { get; private set; }
+
+        public void Dispose()
+        {
+            _stop = true;
+            _thread.Join();
+            MaxMb = Math.Max(MaxMb, StatusMb("RssAnon:"));
+        }
+    }
+
     private static double Mb(long bytes) => Math.Round(bytes / 1048576.0, 1);
 
     private static double StatusMb(string key)
