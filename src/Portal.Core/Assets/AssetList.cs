@@ -65,7 +65,7 @@ public sealed partial class AssetService
                 a.Id, a.TeamId, a.Name, a.Kind, a.Description, a.Owner, a.Tags, a.UpdatedAt,
                 Team = db.Teams.Where(t => t.Id == a.TeamId).Select(t => t.Slug).First(),
                 Latest = db.Versions.Where(v => v.AssetId == a.Id && v.Status != VersionStatus.Abandoned)
-                    .OrderByDescending(v => v.Major).ThenByDescending(v => v.Minor).ThenByDescending(v => v.Patch).ThenByDescending(v => v.CreatedAt)
+                    .OrderByDescending(v => v.SortKey)
                     .Select(v => v.Version).FirstOrDefault(),
                 Count = db.Versions.Count(v => v.AssetId == a.Id),
             })

@@ -69,7 +69,9 @@ internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<Asset
         // At most one Production version per asset, whatever the code does (SQL Server filters out nulls itself).
         b.HasIndex(x => x.ProductionSlot).IsUnique();
         b.HasIndex(x => new { x.AssetId, x.Stage });
-        b.HasIndex(x => new { x.AssetId, x.Major, x.Minor, x.Patch });
+        // Lists, "latest" and the next-version hint walk an asset's versions in SemVer order on this index.
+        b.Property(x => x.SortKey).HasMaxLength(VersionOrder.MaxKeyLength).IsRequired();
+        b.HasIndex(x => new { x.AssetId, x.SortKey });
         // Version search walks versions newest first and stops at a page: this index makes that walk cheap.
         b.HasIndex(x => new { x.TeamId, x.CreatedAt, x.Id });
         b.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);

@@ -20,7 +20,7 @@ internal static class DossierReader
         var sharedWith = await db.AssetShares.AsNoTracking().Where(s => s.AssetId == assetId)
             .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => t.Slug).OrderBy(s => s).ToListAsync(ct);
         var versions = await db.Versions.AsNoTracking().Where(v => v.AssetId == assetId)
-            .OrderBy(v => v.Major).ThenBy(v => v.Minor).ThenBy(v => v.Patch).ThenBy(v => v.Prerelease).ToListAsync(ct);
+            .OrderBy(v => v.SortKey).ToListAsync(ct);
         var label = versions.ToDictionary(v => v.Id, v => v.Version);
         var versionIds = label.Keys.ToList();
 

@@ -21,8 +21,21 @@ public sealed partial class AssetVersion
     public Guid AssetId { get; set; }
     /// <summary>The owning team, copied from the asset (assets never change team) so team-wide searches use one index.</summary>
     public Guid TeamId { get; set; }
-    /// <summary>The SemVer 2.0 text as registered (normalized).</summary>
-    public required string Version { get; set; }
+    private string _version = "";
+
+    /// <summary>The SemVer 2.0 text as registered (normalized). Setting it sets <see cref="SortKey"/>; EF Core reads and writes the field.</summary>
+    public required string Version
+    {
+        get => _version;
+        set
+        {
+            _version = value;
+            SortKey = VersionOrder.KeyOf(value);
+        }
+    }
+
+    /// <summary>SemVer precedence as a key the database orders by (<see cref="VersionOrder"/>).</summary>
+    public string SortKey { get; private set; } = "";
     // The numeric parts are stored separately so every database sorts versions correctly.
     public int Major { get; set; }
     public int Minor { get; set; }

@@ -27,7 +27,7 @@ public sealed class MetricTrendService(IDbContextFactory<PortalDbContext> dbFact
             return found.Error!;
         var assetId = found.Value.Asset.Id;
         var versions = await db.Versions.AsNoTracking().Where(v => v.AssetId == assetId && v.Status == VersionStatus.Ready)
-            .OrderByDescending(v => v.Major).ThenByDescending(v => v.Minor).ThenByDescending(v => v.Patch).ThenByDescending(v => v.CreatedAt)
+            .OrderByDescending(v => v.SortKey)
             .Take(MaxVersions).Select(v => new { v.Id, v.Version, v.Stage }).ToListAsync(ct);
         versions.Reverse();
         var ids = versions.Select(v => v.Id).ToList();

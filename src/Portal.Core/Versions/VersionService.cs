@@ -34,21 +34,36 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         return found.IsSuccess ? await DetailAsync(db, caller, team, found.Value.Version.Id, ct) : found.Error!;
     }
 
-    public async Task<Result<IReadOnlyList<VersionSummary>>> ListAsync(CallerAccess caller, string team, string asset, CancellationToken ct = default)
+    /// <summary>
+    /// An asset's versions, highest SemVer precedence first, a page at a time: keyset on the stored
+    /// precedence key, so the thousandth page costs what the first does.
+    /// </summary>
+    public async Task<Result<Page<VersionSummary>>> ListAsync(CallerAccess caller, string team, string asset, string? cursor = null, int limit = 100,
+        CancellationToken ct = default)
     {
+        var fields = new Dictionary<string, string[]>();
+        if (Paging.LimitProblem(limit) is { } limitProblem)
+            fields["limit"] = [limitProblem];
+        if (!string.IsNullOrEmpty(cursor) && !VersionOrder.IsKey(cursor))
+            fields["cursor"] = [Paging.CursorMessage];
+        if (fields.Count > 0)
+            return Paging.Invalid(fields);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Asset.Id;
-        var rows = await db.Versions.AsNoTracking().Where(v => v.AssetId == id)
-            .OrderByDescending(v => v.Major).ThenByDescending(v => v.Minor).ThenByDescending(v => v.Patch).ThenByDescending(v => v.CreatedAt)
-            .Take(500)
+        var query = db.Versions.AsNoTracking().Where(v => v.AssetId == id);
+        if (!string.IsNullOrEmpty(cursor))
+            query = query.Where(v => string.Compare(v.SortKey, cursor) < 0);
+        var rows = await query.OrderByDescending(v => v.SortKey).Take(limit + 1)
             .Select(v => new VersionSummary(v.Id, v.Version, v.Status, v.Description, v.Tags, v.CreatedAt, v.CreatedBy, v.FinalizedAt,
                 db.Artifacts.Count(a => a.VersionId == v.Id), v.Stage))
             .ToListAsync(ct);
-        return Result<IReadOnlyList<VersionSummary>>.From(rows);
+        var items = rows.Take(limit).ToList();
+        return new Page<VersionSummary>(items, rows.Count > limit ? VersionOrder.KeyOf(items[^1].Version) : null);
     }
+
     /// <summary>Everything that happened to the version, from the audit trail, newest first.</summary>
     public async Task<Result<IReadOnlyList<VersionEvent>>> HistoryAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
@@ -72,8 +87,8 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Asset.Id;
-        var existing = await db.Versions.Where(v => v.AssetId == id).Select(v => v.Version).ToListAsync(ct);
-        return AssetVersion.SuggestNext(existing);
+        var highest = await db.Versions.Where(v => v.AssetId == id).OrderByDescending(v => v.SortKey).Select(v => v.Version).Take(1).ToListAsync(ct);
+        return AssetVersion.SuggestNext(highest);
     }
 
     /// <summary>Pending to Ready: from here on artifacts, parameters and lineage are frozen.</summary>

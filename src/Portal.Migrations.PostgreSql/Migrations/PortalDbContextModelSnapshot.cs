@@ -1704,6 +1704,11 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SortKey")
+                        .IsRequired()
+                        .HasMaxLength(426)
+                        .HasColumnType("character varying(426)");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1736,6 +1741,8 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.HasIndex("ProductionSlot")
                         .IsUnique();
 
+                    b.HasIndex("AssetId", "SortKey");
+
                     b.HasIndex("AssetId", "Stage");
 
                     b.HasIndex("AssetId", "Version")
@@ -1744,8 +1751,6 @@ namespace Portal.Migrations.PostgreSql.Migrations
                     b.HasIndex("TeamId", "CreatedAt", "Id");
 
                     b.HasIndex("TeamId", "Stage", "CreatedAt");
-
-                    b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
                     b.ToTable("asset_versions", (string)null);
                 });

@@ -1708,6 +1708,11 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
 
+                    b.Property<string>("SortKey")
+                        .IsRequired()
+                        .HasMaxLength(426)
+                        .HasColumnType("nvarchar(426)");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1741,6 +1746,8 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .IsUnique()
                         .HasFilter("[ProductionSlot] IS NOT NULL");
 
+                    b.HasIndex("AssetId", "SortKey");
+
                     b.HasIndex("AssetId", "Stage");
 
                     b.HasIndex("AssetId", "Version")
@@ -1749,8 +1756,6 @@ namespace Portal.Migrations.SqlServer.Migrations
                     b.HasIndex("TeamId", "CreatedAt", "Id");
 
                     b.HasIndex("TeamId", "Stage", "CreatedAt");
-
-                    b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
                     b.ToTable("asset_versions", (string)null);
                 });

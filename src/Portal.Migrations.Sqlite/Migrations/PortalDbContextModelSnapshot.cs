@@ -1690,6 +1690,11 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SortKey")
+                        .IsRequired()
+                        .HasMaxLength(426)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Stage")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -1722,6 +1727,8 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("ProductionSlot")
                         .IsUnique();
 
+                    b.HasIndex("AssetId", "SortKey");
+
                     b.HasIndex("AssetId", "Stage");
 
                     b.HasIndex("AssetId", "Version")
@@ -1730,8 +1737,6 @@ namespace Portal.Migrations.Sqlite.Migrations
                     b.HasIndex("TeamId", "CreatedAt", "Id");
 
                     b.HasIndex("TeamId", "Stage", "CreatedAt");
-
-                    b.HasIndex("AssetId", "Major", "Minor", "Patch");
 
                     b.ToTable("asset_versions", (string)null);
                 });

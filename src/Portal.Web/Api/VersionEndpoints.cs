@@ -17,7 +17,8 @@ internal static class VersionEndpoints
         registry.MapGet("/teams/{team}/versions", SearchVersionsAsync).WithName("SearchVersions")
             .WithSummary("Versions of the team's assets by tag and/or metric (?tag=&metric=accuracy&min=0.9), newest first, with a cursor.");
         registry.MapGet(assetPath + "/next-version", SuggestAsync).WithName("SuggestNextVersion");
-        registry.MapGet(assetPath + "/versions", ListVersionsAsync).WithName("ListVersions");
+        registry.MapGet(assetPath + "/versions", ListVersionsAsync).WithName("ListVersions")
+            .WithSummary("The asset's versions, highest SemVer precedence first (prereleases ordered as the spec says), a page at a time: ?limit= (1–200, default 100) and the nextCursor of the previous page.");
         registry.MapPost(assetPath + "/versions", CreateVersionAsync).WithName("CreateVersion")
             .WithSummary("Register a pending version with parameters, tags and lineage. Send Idempotency-Key.");
         registry.MapPost(assetPath + "/versions/import-dvc", ImportDvcAsync).WithName("ImportDvcVersion")
@@ -44,8 +45,9 @@ internal static class VersionEndpoints
         return Answer(result, v => Results.Ok(new { patch = v.Patch, minor = v.Minor, major = v.Major }));
     }
 
-    private static async Task<IResult> ListVersionsAsync(string team, string asset, HttpContext ctx, CallerResolver resolver, VersionService versions) =>
-        Answer(await versions.ListAsync(await CallerAsync(ctx, resolver), team, asset, ctx.RequestAborted));
+    private static async Task<IResult> ListVersionsAsync(string team, string asset, string? cursor, int? limit, HttpContext ctx, CallerResolver resolver,
+        VersionService versions) =>
+        Answer(await versions.ListAsync(await CallerAsync(ctx, resolver), team, asset, cursor, limit ?? 100, ctx.RequestAborted));
 
     private static async Task<IResult> CreateVersionAsync(string team, string asset, VersionInput input, HttpContext ctx, CallerResolver resolver, VersionService versions)
     {

@@ -29,6 +29,25 @@ public abstract class MigrationTests(PortalApp app)
     }
 
     [Fact]
+    public async Task Versions_registered_before_the_precedence_key_get_it_when_the_portal_next_starts()
+    {
+        var dbFactory = app.Service<IDbContextFactory<PortalDbContext>>();
+        Guid id;
+        await using (var db = await dbFactory.CreateDbContextAsync())
+        {
+            id = await db.Versions.Where(v => v.Version == "1.1.0").Select(v => v.Id).FirstAsync();
+            await db.Versions.Where(v => v.Id == id).ExecuteUpdateAsync(u => u.SetProperty(v => v.SortKey, ""));
+        }
+
+        await DatabaseMigrator.MigrateAsync(dbFactory, new DatabaseOptions { Provider = app.Provider, ConnectionString = app.Database.ConnectionString },
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        await using var check = await dbFactory.CreateDbContextAsync();
+        Assert.Equal(Portal.Core.Versions.VersionOrder.KeyOf("1.1.0"), await check.Versions.Where(v => v.Id == id).Select(v => v.SortKey).SingleAsync());
+        Assert.False(await check.Versions.AnyAsync(v => v.SortKey == ""));
+    }
+
+    [Fact]
     public async Task Data_protection_keys_are_kept_in_the_database()
     {
         await app.CreateClient().GetAsync("/dev-idp/login");

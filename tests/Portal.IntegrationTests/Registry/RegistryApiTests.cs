@@ -143,7 +143,7 @@ public abstract class RegistryApiTests(PortalApp app)
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         var versions = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/marketing/assets/{asset}/versions");
-        Assert.Equal(1, versions.GetArrayLength());
+        Assert.Equal(1, versions.GetProperty("items").GetArrayLength());
     }
 
     [Fact]

@@ -39,3 +39,57 @@ public abstract class VersionSearchTests(PortalApp app)
 public sealed class VersionSearchTests_Sqlite(SqlitePortal app) : VersionSearchTests(app), IClassFixture<SqlitePortal>;
 
 public sealed class VersionSearchTests_PostgreSql(PostgresPortal app) : VersionSearchTests(app), IClassFixture<PostgresPortal>;
+
+/// <summary>An asset's version list in SemVer precedence, in SQL, a page at a time; "latest" and the next-version hint follow the same order.</summary>
+public abstract class VersionOrderingTests(PortalApp app)
+{
+    [Fact]
+    public async Task Versions_list_in_semver_precedence_page_by_page_and_latest_follows_it()
+    {
+        var client = await app.ApiClientAsync("finance", TeamRole.Contributor);
+        var asset = $"o-{Guid.NewGuid():N}"[..10];
+        await client.PostAsJsonAsync("/api/v1/teams/finance/assets", new { name = asset, kind = "Model" });
+        string[] precedence = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "1.10.0", "2.0.0-rc.1"];
+        foreach (var version in precedence.OrderBy(v => v.Length).ThenByDescending(v => v))
+            Assert.Equal(HttpStatusCode.Created, (await client.PostAsJsonAsync($"/api/v1/teams/finance/assets/{asset}/versions", new { version })).StatusCode);
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/assets/{asset}/versions?limit=3" + (cursor is null ? "" : $"&cursor={cursor}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(v => v.GetProperty("version").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        } while (cursor is not null);
+
+        Assert.Equal(precedence.Reverse(), seen);
+        Assert.Equal(4, pages);
+        var list = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/assets?q={asset}");
+        Assert.Equal("2.0.0-rc.1", list.GetProperty("items")[0].GetProperty("latestVersion").GetString());
+        var next = await client.GetFromJsonAsync<JsonElement>($"/api/v1/teams/finance/assets/{asset}/next-version");
+        Assert.Equal("2.0.0", next.GetProperty("patch").GetString());
+    }
+
+    [Theory]
+    [InlineData("cursor=zz")]
+    [InlineData("cursor=ABCD")]
+    [InlineData("limit=0")]
+    [InlineData("limit=201")]
+    public async Task A_bad_page_request_is_refused_with_the_query_problem(string query)
+    {
+        var client = await app.ApiClientAsync("finance", TeamRole.Contributor);
+        var asset = $"o-{Guid.NewGuid():N}"[..10];
+        await client.PostAsJsonAsync("/api/v1/teams/finance/assets", new { name = asset, kind = "Model" });
+
+        var response = await client.GetAsync($"/api/v1/teams/finance/assets/{asset}/versions?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("query.invalid", (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+    }
+}
+
+public sealed class VersionOrderingTests_Sqlite(SqlitePortal app) : VersionOrderingTests(app), IClassFixture<SqlitePortal>;
+
+public sealed class VersionOrderingTests_PostgreSql(PostgresPortal app) : VersionOrderingTests(app), IClassFixture<PostgresPortal>;

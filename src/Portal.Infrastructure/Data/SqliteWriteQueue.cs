@@ -1,0 +1,145 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace Portal.Infrastructure.Data;
+
+/// <summary>
+/// SQLite has one writer per database file. Microsoft.Data.Sqlite transactions begin IMMEDIATE, and a
+/// writer that finds the lock taken is answered SQLITE_BUSY, which the driver handles by blocking its
+/// thread for 150 ms and trying again: under concurrent writes a request waits in whole 150 ms steps
+/// while the lock is free most of that time. Writers of this process therefore queue here, in order and
+/// without blocking a thread, before they begin; the database lock is then free when they ask for it.
+/// Each connection also runs with WAL (readers never wait for the writer; set once by the migrator) and
+/// <c>synchronous = NORMAL</c>, the durability WAL is designed for (a power cut may lose the last commits, never
+/// consistency), and a busy timeout for writers outside this queue (other processes, single-statement writes).
+/// </summary>
+public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionInterceptor
+{
+    public static readonly SqliteWriteQueue Instance = new();
+
+    /// <summary>Longest wait for the queue, as long as the driver's own default wait for the lock.</summary>
+    private static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+    private const string ConnectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _queues = new(StringComparer.Ordinal);
+
+    /// <summary>Which connections hold their file's turn: released at commit, rollback, failure or close, whichever comes first.</summary>
+    private readonly ConditionalWeakTable<DbConnection, SemaphoreSlim> _held = new();
+
+    private SqliteWriteQueue()
+    {
+    }
+
+    /// <summary>The migrator's one-time switch of the file to WAL; it stays in the file.</summary>
+    public static async Task UseWriteAheadLogAsync(DbConnection connection, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = ConnectionPragmas;
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = ConnectionPragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    {
+        Release(connection);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    {
+        var queue = QueueOf(connection);
+        if (!queue.Wait(MaxWait))
+            throw Busy();
+        Hold(connection, queue);
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
+        InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    {
+        var queue = QueueOf(connection);
+        if (!await queue.WaitAsync(MaxWait, cancellationToken))
+            throw Busy();
+        Hold(connection, queue);
+        return result;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData);
+
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(eventData);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData);
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(eventData);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(eventData);
+
+    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Release(eventData);
+        return Task.CompletedTask;
+    }
+
+    // A finished transaction no longer names its connection; the context that ran it does.
+    private void Release(TransactionEventData eventData)
+    {
+        if (eventData.Context is { } context)
+            Release(context.Database.GetDbConnection());
+    }
+
+    private SemaphoreSlim QueueOf(DbConnection connection) =>
+        _queues.GetOrAdd(connection is SqliteConnection { DataSource.Length: > 0 } sqlite ? Path.GetFullPath(sqlite.DataSource) : connection.ConnectionString,
+            _ => new SemaphoreSlim(1, 1));
+
+    private void Hold(DbConnection connection, SemaphoreSlim queue)
+    {
+        lock (_held)
+            _held.AddOrUpdate(connection, queue);
+    }
+
+    private void Release(DbConnection connection)
+    {
+        SemaphoreSlim? queue;
+        lock (_held)
+        {
+            if (!_held.TryGetValue(connection, out queue))
+                return;
+            _held.Remove(connection);
+        }
+        queue.Release();
+    }
+
+    // SQLITE_BUSY, as the driver itself reports a lock it waited for in vain.
+    private static SqliteException Busy() => new("The database stayed locked by other writers for 30 seconds.", 5);
+}
