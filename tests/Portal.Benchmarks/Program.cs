@@ -10,6 +10,7 @@ using Portal.Benchmarks;
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- archive-dry-run [sqlite|postgresql] [versions]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- golden-check [sqlite|postgresql] [rows]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- lineage [sqlite|postgresql] [versions]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- one-asset [sqlite|postgresql] [versions]
 return args.FirstOrDefault() switch
 {
     "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024),
@@ -31,11 +32,13 @@ return args.FirstOrDefault() switch
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
     "lineage" => await LineageBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
+    "one-asset" => await OneAssetBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions]");
+    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions] | one-asset [sqlite|postgresql] [versions]");
     return 2;
 }

@@ -36,7 +36,8 @@ public sealed class TestDatabase : IAsyncDisposable
             var folder = Path.Combine(Path.GetTempPath(), "portal-tests");
             Directory.CreateDirectory(folder);
             var file = Path.Combine(folder, $"{Guid.NewGuid():N}.db");
-            return new TestDatabase(provider, $"Data Source={file};Pooling=False", file, null, null);
+            // Pooled, as the portal runs: a physical open reads the whole schema, which would dominate short calls.
+            return new TestDatabase(provider, $"Data Source={file}", file, null, null);
         }
         var server = PostgresServer ?? throw new InvalidOperationException(
             $"PostgreSQL tests need {PostgresVariable}, e.g. 'Host=127.0.0.1;Port=55432;Username=portal' (.ci/run starts such a server).");
@@ -56,6 +57,8 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         if (_sqliteFile is not null)
         {
+            using (var pooled = new Microsoft.Data.Sqlite.SqliteConnection(ConnectionString))
+                Microsoft.Data.Sqlite.SqliteConnection.ClearPool(pooled);
             foreach (var file in new[] { _sqliteFile, _sqliteFile + "-wal", _sqliteFile + "-shm" })
                 File.Delete(file);
         }
