@@ -129,6 +129,9 @@ internal sealed class MetricConfiguration : IEntityTypeConfiguration<Metric>
         b.Property(x => x.Slice).HasMaxLength(200).IsRequired();
         b.Property(x => x.RecordedBy).HasMaxLength(200).IsRequired();
         b.HasIndex(x => new { x.VersionId, x.Name, x.Slice });
+        // Version search by a metric threshold: a selective threshold reads its few matches here instead of
+        // probing the team's versions one by one, newest first, until a page is found.
+        b.HasIndex(x => new { x.Name, x.Slice, x.Value, x.VersionId });
         b.HasIndex(x => x.RunId);
     }
 }

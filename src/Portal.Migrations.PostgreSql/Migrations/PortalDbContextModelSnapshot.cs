@@ -1804,6 +1804,8 @@ namespace Portal.Migrations.PostgreSql.Migrations
 
                     b.HasIndex("VersionId", "Name", "Slice");
 
+                    b.HasIndex("Name", "Slice", "Value", "VersionId");
+
                     b.ToTable("metrics", (string)null);
                 });
 

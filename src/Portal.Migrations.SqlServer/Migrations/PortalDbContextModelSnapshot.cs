@@ -1809,6 +1809,8 @@ namespace Portal.Migrations.SqlServer.Migrations
 
                     b.HasIndex("VersionId", "Name", "Slice");
 
+                    b.HasIndex("Name", "Slice", "Value", "VersionId");
+
                     b.ToTable("metrics", (string)null);
                 });
 

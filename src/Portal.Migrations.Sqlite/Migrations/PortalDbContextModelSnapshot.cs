@@ -1788,6 +1788,8 @@ namespace Portal.Migrations.Sqlite.Migrations
 
                     b.HasIndex("VersionId", "Name", "Slice");
 
+                    b.HasIndex("Name", "Slice", "Value", "VersionId");
+
                     b.ToTable("metrics", (string)null);
                 });
 
