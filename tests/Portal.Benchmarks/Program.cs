@@ -1,7 +1,7 @@
 using System.Globalization;
 using Portal.Benchmarks;
 
-// Usage: dotnet run -c Release --project tests/Portal.Benchmarks -- transfer [MiB]
+// Usage: dotnet run -c Release --project tests/Portal.Benchmarks -- transfer [MiB] [parallelMiB]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- search [sqlite|postgresql] [assets] [versionsPerAsset]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- lifecycle [sqlite|postgresql] [clients] [metricsPerVersion]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- approvals [sqlite|postgresql] [pendingRequests]
@@ -13,7 +13,8 @@ using Portal.Benchmarks;
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- one-asset [sqlite|postgresql] [versions]
 return args.FirstOrDefault() switch
 {
-    "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024),
+    "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024,
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256),
     "search" => await SearchBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100),
@@ -39,6 +40,6 @@ return args.FirstOrDefault() switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: transfer [MiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions] | one-asset [sqlite|postgresql] [versions]");
+    Console.Error.WriteLine("usage: transfer [MiB] [parallelMiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions] | one-asset [sqlite|postgresql] [versions]");
     return 2;
 }
