@@ -11,6 +11,7 @@ using Portal.Benchmarks;
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- golden-check [sqlite|postgresql] [rows]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- lineage [sqlite|postgresql] [versions]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- one-asset [sqlite|postgresql] [versions]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- register [sqlite|postgresql] [clients] [requests]
 return args.FirstOrDefault() switch
 {
     "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024,
@@ -35,11 +36,16 @@ return args.FirstOrDefault() switch
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
     "one-asset" => await OneAssetBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
+    "register" => await RegisterBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+        args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32,
+        args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 400),
+    // The register benchmark's clients: this program again, in processes of their own.
+    "client" => await RegisterBenchmark.ClientAsync(args),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: transfer [MiB] [parallelMiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions] | one-asset [sqlite|postgresql] [versions]");
+    Console.Error.WriteLine("usage: transfer [MiB] [parallelMiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions] | one-asset [sqlite|postgresql] [versions] | register [sqlite|postgresql] [clients] [requests]");
     return 2;
 }
