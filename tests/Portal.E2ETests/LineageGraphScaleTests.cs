@@ -17,11 +17,49 @@ public sealed class LineageGraphScaleTests(BrowserFixture fixture) : IClassFixtu
 {
     private const int Layers = 10;
     private const int PerLayer = 50;
+    private const int ModelVersions = 130;
+
+    // Both tests read the same registry; the class fixture's portal is seeded once.
+    private static readonly Dictionary<BrowserFixture, Lazy<Task>> Seeds = [];
+    private Lazy<Task> Seeded
+    {
+        get
+        {
+            lock (Seeds)
+                return Seeds.TryGetValue(fixture, out var seed) ? seed : Seeds[fixture] = new Lazy<Task>(SeedAsync);
+        }
+    }
+
+    [Fact]
+    public async Task The_asset_page_lists_a_hundred_versions_in_precedence_order_and_shows_more_on_request()
+    {
+        await Seeded.Value;
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/scale-model", "Maya Contreras");
+            var rows = page.GetByTestId("versions-table").Locator("tbody tr");
+            await Assertions.Expect(rows).ToHaveCountAsync(100);
+            // Highest precedence first: 1.0.129 down to 1.0.30 on the first page; 1.0.0 comes last.
+            await Assertions.Expect(rows.First).ToContainTextAsync($"1.0.{ModelVersions - 1}");
+            await page.GetByTestId("more-versions").ClickAsync();
+            await Assertions.Expect(rows).ToHaveCountAsync(ModelVersions);
+            await Assertions.Expect(rows.Last).ToContainTextAsync("1.0.0");
+            await Assertions.Expect(page.GetByTestId("more-versions")).ToHaveCountAsync(0);
+            await shell.ScreenshotAsync("asset-versions-paged");
+        }
+        catch
+        {
+            await shell.ScreenshotFailureAsync("asset-versions-paged-failure");
+            throw;
+        }
+    }
 
     [Fact]
     public async Task A_graph_of_500_nodes_draws_collapses_by_depth_and_finds_nodes_by_name()
     {
-        await SeedAsync();
+        await Seeded.Value;
         var page = await fixture.NewPageAsync();
         var shell = new PortalShell(page);
         try
@@ -87,6 +125,13 @@ public sealed class LineageGraphScaleTests(BrowserFixture fixture) : IClassFixtu
             return version;
         }
         var model = Add("scale-model", AssetKind.Model);
+        // More versions of the model than one page of the asset page's list.
+        for (var v = 1; v < ModelVersions; v++)
+            db.Versions.Add(new AssetVersion
+            {
+                TeamId = teamId, AssetId = model.AssetId, Version = $"1.0.{v}", Patch = v, Major = 1, CreatedBy = "maya",
+                Status = VersionStatus.Ready, CreatedAt = now, FinalizedAt = now,
+            });
         var layers = Enumerable.Range(1, Layers)
             .Select(l => Enumerable.Range(0, PerLayer).Select(p => Add($"scale-layer-{l:00}-{p:00}", AssetKind.Dataset)).ToArray())
             .ToArray();
