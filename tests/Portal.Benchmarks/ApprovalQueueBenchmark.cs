@@ -29,9 +29,8 @@ internal static class ApprovalQueueBenchmark
     private const int CallsPerRepeat = 20;
     private const double TargetMs = 200;
 
-    public static async Task<int> RunAsync(string provider, int pending)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int pending)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         await using var app = new PortalApp(kind);
         await app.InitializeAsync();
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();

@@ -5,6 +5,16 @@ using System.Text.Json;
 
 namespace Portal.Benchmarks;
 
+internal static class Stats
+{
+    /// <summary>The middle value (the upper one of an even count): a value that was measured, never an average of two.</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
+    }
+}
+
 /// <summary>Latency samples of one repeat, reduced to the figures the README quotes.</summary>
 internal sealed record Latency(int Samples, double MedianMs, double P95Ms, double MaxMs)
 {

@@ -25,9 +25,8 @@ internal static class DossierBenchmark
     private const double TargetPagesPerSecond = 50;
     private const double TargetPeakMb = 300;
 
-    public static async Task<int> RunAsync(string provider, int versions, int events)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int versions, int events)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         await using var app = new PortalApp(kind);
         await app.InitializeAsync();
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
@@ -65,7 +64,7 @@ internal static class DossierBenchmark
             var gen0 = GC.CollectionCount(0);
             ProcessMemory.ResetPeak();
             var allocated = GC.GetTotalAllocatedBytes(precise: true);
-            var privatePeak = new ProcessMemory.PrivatePeak();
+            var privatePeak = ProcessMemory.Peak.Private();
             var watch = Stopwatch.StartNew();
             var made = await MakeAsync(app, assetId, ExportFormat.Pdf);
             var seconds = watch.Elapsed.TotalSeconds;
@@ -89,12 +88,12 @@ internal static class DossierBenchmark
 
         File.Delete(stringsFile);
         var checks = await CheckAsync(dbFactory, json, stringCount, events);
-        var seconds50 = Median(runs.Select(r => r.Seconds));
-        var rate = Median(runs.Select(r => r.PagesPerSecond));
-        var peak = Median(runs.Select(r => r.PeakMb));
-        var privatePeakMedian = Median(runs.Select(r => r.PrivatePeakMb));
-        var floor = Median(floors);
-        var growth = Median(runs.Select(r => r.GrowthMb));
+        var seconds50 = Stats.Median(runs.Select(r => r.Seconds));
+        var rate = Stats.Median(runs.Select(r => r.PagesPerSecond));
+        var peak = Stats.Median(runs.Select(r => r.PeakMb));
+        var privatePeakMedian = Stats.Median(runs.Select(r => r.PrivatePeakMb));
+        var floor = Stats.Median(floors);
+        var growth = Stats.Median(runs.Select(r => r.GrowthMb));
         var met = new
         {
             UnderFiveSeconds = seconds50 < TargetSeconds, FiftyPagesPerSecond = rate >= TargetPagesPerSecond,
@@ -104,8 +103,8 @@ internal static class DossierBenchmark
         Console.WriteLine($"  render: median {seconds50:0.00} s (repeats {runs.Min(r => r.Seconds):0.00}–{runs.Max(r => r.Seconds):0.00}), target < {TargetSeconds} s");
         Console.WriteLine($"  pages/s: median {rate:0} (repeats {runs.Min(r => r.PagesPerSecond):0}–{runs.Max(r => r.PagesPerSecond):0}), target ≥ {TargetPagesPerSecond}");
         Console.WriteLine($"  peak memory: median {peak:0} MB (repeats {runs.Min(r => r.PeakMb):0}–{runs.Max(r => r.PeakMb):0}), target < {TargetPeakMb} MB; "
-            + $"resident before the render {Median(runs.Select(r => r.RssBeforeMb)):0} MB, growth during it {growth:0} MB "
-            + $"(repeats {runs.Min(r => r.GrowthMb):0}–{runs.Max(r => r.GrowthMb):0}), allocated by it {Median(runs.Select(r => r.AllocatedMb)):0} MB");
+            + $"resident before the render {Stats.Median(runs.Select(r => r.RssBeforeMb)):0} MB, growth during it {growth:0} MB "
+            + $"(repeats {runs.Min(r => r.GrowthMb):0}–{runs.Max(r => r.GrowthMb):0}), allocated by it {Stats.Median(runs.Select(r => r.AllocatedMb)):0} MB");
         Console.WriteLine($"  private peak (anonymous resident, mapped files left out): median {privatePeakMedian:0} MB "
             + $"(repeats {runs.Min(r => r.PrivatePeakMb):0}–{runs.Max(r => r.PrivatePeakMb):0}), target < {TargetPeakMb} MB");
         Console.WriteLine($"  floor (bare Skia, same strings, no layout): median {floor:0.00} s (repeats {floors.Min():0.00}–{floors.Max():0.00}); dossier/floor {seconds50 / floor:0.0}×");
@@ -227,11 +226,5 @@ internal static class DossierBenchmark
         if (eventCount < events)
             throw new InvalidOperationException($"The dossier holds {eventCount} audit events, fewer than the {events} seeded.");
         return new { PdfSha256MatchesAuditEvent = true, LastPdfPages = last.Pages, LastPdfBytes = last.Length, Versions = versionCount, AuditEvents = eventCount, Strings = strings };
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
     }
 }

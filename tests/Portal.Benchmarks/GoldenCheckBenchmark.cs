@@ -28,9 +28,8 @@ internal static class GoldenCheckBenchmark
     private const int Repeats = 5;
     private const double TargetMs = 10_000;
 
-    public static async Task<int> RunAsync(string provider, int rows)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int rows)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         await using var app = new PortalApp(kind);
         await app.InitializeAsync();
         var contributor = await app.CallerAsync(await app.SignInAsync("bench-gc", "Bench Contributor", "marketing-contributors"));

@@ -45,9 +45,8 @@ internal static class LifecycleBenchmark
           - tags: { required: [bench] }
         """;
 
-    public static async Task<int> RunAsync(string provider, int clients, int metricsPerVersion)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int clients, int metricsPerVersion)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         var cycles = WarmUpCycles + Repeats * CyclesPerRepeat;
         await using var app = new PortalApp(kind);
         await app.InitializeAsync();

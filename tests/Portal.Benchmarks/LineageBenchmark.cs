@@ -29,9 +29,8 @@ internal static class LineageBenchmark
     private const int CallsPerRepeat = 10;
     private const double TargetMs = 300;
 
-    public static async Task<int> RunAsync(string provider, int versions)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int versions)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         await using var app = new PortalApp(kind);
         await app.InitializeAsync();
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();

@@ -30,9 +30,8 @@ internal static class OneAssetBenchmark
     private const int CallsPerRepeat = 10;
     private const double TargetMs = 150;
 
-    public static async Task<int> RunAsync(string provider, int versions)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int versions)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         await using var app = new PortalApp(kind);
         await app.InitializeAsync();
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();

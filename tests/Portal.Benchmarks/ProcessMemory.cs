@@ -42,28 +42,35 @@ internal sealed record ProcessMemory(double RssMb, double AnonMb, double FileMb,
         + $"(gen2 {Gen2Mb:0}, large objects {LargeObjectsMb:0}), GC committed {GcCommittedMb:0} MB";
 
     /// <summary>
-    /// Samples the private (anonymous) resident memory every 2 ms until disposed: the kernel keeps a peak of the whole
-    /// resident set only, and that counts the mapped assemblies and native libraries, pages shared with every other
-    /// process that maps them and dropped by the kernel when it needs room.
+    /// Samples a reading every 2 ms until disposed and keeps its highest value. <see cref="Private"/>: the anonymous
+    /// resident memory (the kernel keeps a peak of the whole resident set only, and that counts the mapped assemblies
+    /// and native libraries, pages shared with every process that maps them and dropped by the kernel when it needs
+    /// room). <see cref="WorkingSet"/>: the whole resident set, for growth during a transfer.
     /// </summary>
-    public sealed class PrivatePeak : IDisposable
+    public sealed class Peak : IDisposable
     {
+        private readonly Func<double> _read;
         private readonly Thread _thread;
         private volatile bool _stop;
 
-        public PrivatePeak()
+        private Peak(Func<double> read)
         {
-            MaxMb = StatusMb("RssAnon:");
+            _read = read;
+            MaxMb = read();
             _thread = new Thread(() =>
             {
                 while (!_stop)
                 {
-                    MaxMb = Math.Max(MaxMb, StatusMb("RssAnon:"));
+                    MaxMb = Math.Max(MaxMb, _read());
                     Thread.Sleep(2);
                 }
             }) { IsBackground = true, Priority = ThreadPriority.AboveNormal };
             _thread.Start();
         }
+
+        public static Peak Private() => new(() => StatusMb("RssAnon:"));
+
+        public static Peak WorkingSet() => new(() => StatusMb("VmRSS:"));
 
         public double MaxMb { get; private set; }
 
@@ -71,7 +78,7 @@ internal sealed record ProcessMemory(double RssMb, double AnonMb, double FileMb,
         {
             _stop = true;
             _thread.Join();
-            MaxMb = Math.Max(MaxMb, StatusMb("RssAnon:"));
+            MaxMb = Math.Max(MaxMb, _read());
         }
     }
 

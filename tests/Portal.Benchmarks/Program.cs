@@ -1,5 +1,6 @@
 using System.Globalization;
 using Portal.Benchmarks;
+using Portal.Infrastructure.Data;
 
 // Usage: dotnet run -c Release --project tests/Portal.Benchmarks -- transfer [MiB] [parallelMiB]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- search [sqlite|postgresql] [assets] [versionsPerAsset]
@@ -16,33 +17,36 @@ return args.FirstOrDefault() switch
 {
     "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256),
-    "search" => await SearchBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "search" => await SearchBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100),
-    "lifecycle" => await LifecycleBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "lifecycle" => await LifecycleBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 1000),
-    "approvals" => await ApprovalQueueBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "approvals" => await ApprovalQueueBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10_000),
     "audit-verify" => await AuditChainBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000),
-    "dossier" => await DossierBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "dossier" => await DossierBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 200,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 5000),
-    "archive-dry-run" => await ArchiveDryRunBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "archive-dry-run" => await ArchiveDryRunBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
-    "golden-check" => await GoldenCheckBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "golden-check" => await GoldenCheckBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
-    "lineage" => await LineageBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "lineage" => await LineageBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
-    "one-asset" => await OneAssetBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "one-asset" => await OneAssetBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000),
-    "register" => await RegisterBenchmark.RunAsync(args.ElementAtOrDefault(1) ?? "sqlite",
+    "register" => await RegisterBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 400),
     // The register benchmark's clients: this program again, in processes of their own.
     "client" => await RegisterBenchmark.ClientAsync(args),
     _ => Usage(),
 };
+
+static DatabaseProvider Provider(string[] args) =>
+    string.Equals(args.ElementAtOrDefault(1), "postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
 
 static int Usage()
 {

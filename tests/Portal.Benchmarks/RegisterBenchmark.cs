@@ -19,9 +19,8 @@ internal static class RegisterBenchmark
 {
     private const int Runs = 5;
 
-    public static async Task<int> RunAsync(string provider, int clients, int requests)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int clients, int requests)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         await using var app = new PortalApp(kind, realPort: true);
         await app.InitializeAsync();
         var token = await app.IssueTokenAsync("marketing", TeamRole.Contributor);
@@ -47,8 +46,8 @@ internal static class RegisterBenchmark
         var figures = series.Select(s => new
         {
             Name = s.Key,
-            MedianPerSecond = Median(s.Value.Select(x => x.PerSecond)), MinPerSecond = s.Value.Min(x => x.PerSecond), MaxPerSecond = s.Value.Max(x => x.PerSecond),
-            MedianP95Ms = Median(s.Value.Select(x => x.P95Ms)), MinP95Ms = s.Value.Min(x => x.P95Ms), MaxP95Ms = s.Value.Max(x => x.P95Ms),
+            MedianPerSecond = Stats.Median(s.Value.Select(x => x.PerSecond)), MinPerSecond = s.Value.Min(x => x.PerSecond), MaxPerSecond = s.Value.Max(x => x.PerSecond),
+            MedianP95Ms = Stats.Median(s.Value.Select(x => x.P95Ms)), MinP95Ms = s.Value.Min(x => x.P95Ms), MaxP95Ms = s.Value.Max(x => x.P95Ms),
         }).ToList();
         var one = figures.Single(f => f.Name == "register a version, 1 client");
         var many = figures.Single(f => f.Name == $"register a version, {clients} clients");
@@ -69,12 +68,6 @@ internal static class RegisterBenchmark
     }
 
     private sealed record Sample(double PerSecond, double P95Ms);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
 
     /// <summary>
     /// Starts one client process that runs <paramref name="count"/> loops at once, each on a connection of its own

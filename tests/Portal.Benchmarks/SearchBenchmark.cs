@@ -17,9 +17,8 @@ namespace Portal.Benchmarks;
 /// </summary>
 internal static class SearchBenchmark
 {
-    public static async Task<int> RunAsync(string provider, int assetCount, int versionsPerAsset)
+    public static async Task<int> RunAsync(DatabaseProvider kind, int assetCount, int versionsPerAsset)
     {
-        var kind = provider.Equals("postgresql", StringComparison.OrdinalIgnoreCase) ? DatabaseProvider.PostgreSql : DatabaseProvider.Sqlite;
         await using var app = new PortalApp(kind);
         await app.InitializeAsync();
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();

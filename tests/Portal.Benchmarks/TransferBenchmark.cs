@@ -80,7 +80,7 @@ internal static class TransferBenchmark
                     digestsMatch &= Sha256Async(path + ".down").GetAwaiter().GetResult() == partSha;
                     File.Delete(path + ".down");
                 }
-                return Task.FromResult((elapsed, 0L));
+                return Task.FromResult((elapsed, 0.0));
             });
 
             var size = mebibytes * 1048576.0;
@@ -127,14 +127,12 @@ internal static class TransferBenchmark
             + (PeakGrowthMiB is { } peak ? $", server working set +{peak:0} MiB at peak" : "");
     }
 
-    private static TransferFigure Report(string name, IReadOnlyList<double> seconds, double bytes, IReadOnlyList<double>? floor, IReadOnlyList<long>? peaks = null)
+    private static TransferFigure Report(string name, IReadOnlyList<double> seconds, double bytes, IReadOnlyList<double>? floor, IReadOnlyList<double>? peaks = null)
     {
-        var median = Median(seconds);
-        return new TransferFigure(name, median, seconds.Min(), seconds.Max(), bytes / 1048576 / median, floor is null ? null : Median(floor) / median,
-            peaks is null ? null : Math.Round(peaks.Max() / 1048576.0, 1));
+        var median = Stats.Median(seconds);
+        return new TransferFigure(name, median, seconds.Min(), seconds.Max(), bytes / 1048576 / median, floor is null ? null : Stats.Median(floor) / median,
+            peaks is null ? null : Math.Round(peaks.Max(), 1));
     }
-
-    private static double Median(IReadOnlyList<double> values) => values.Order().ElementAt(values.Count / 2);
 
     /// <summary>A warm-up, then <see cref="Runs"/> timed runs.</summary>
     private static List<double> Series(Func<double> run)
@@ -143,11 +141,11 @@ internal static class TransferBenchmark
         return Enumerable.Range(0, Runs).Select(_ => run()).ToList();
     }
 
-    private static async Task<(List<double> Times, List<long> Peaks)> SeriesAsync(Func<Task<(double Seconds, long Peak)>> run)
+    private static async Task<(List<double> Times, List<double> Peaks)> SeriesAsync(Func<Task<(double Seconds, double PeakGrowthMiB)>> run)
     {
         await run();
         var times = new List<double>();
-        var peaks = new List<long>();
+        var peaks = new List<double>();
         for (var i = 0; i < Runs; i++)
         {
             var (seconds, peak) = await run();
@@ -157,28 +155,15 @@ internal static class TransferBenchmark
         return (times, peaks);
     }
 
-    /// <summary>Runs a client process while sampling this process's (the server's) working set every 10 ms.</summary>
-    private static async Task<(double Seconds, long PeakGrowth)> WithPeakAsync(Func<double> client)
+    /// <summary>Runs a client process while sampling this process's (the server's) resident set; returns the seconds and the peak's growth in MiB.</summary>
+    private static async Task<(double Seconds, double PeakGrowthMiB)> WithPeakAsync(Func<double> client)
     {
         ProcessMemory.Collect();
-        var process = Process.GetCurrentProcess();
-        process.Refresh();
-        var before = process.WorkingSet64;
-        var peak = before;
-        using var stop = new CancellationTokenSource();
-        var sampler = Task.Run(async () =>
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                process.Refresh();
-                peak = Math.Max(peak, process.WorkingSet64);
-                await Task.Delay(10);
-            }
-        });
+        var before = ProcessMemory.Now().RssMb;
+        using var peak = ProcessMemory.Peak.WorkingSet();
         var seconds = await Task.Run(client);
-        await stop.CancelAsync();
-        await sampler;
-        return (seconds, peak - before);
+        peak.Dispose();
+        return (seconds, peak.MaxMb - before);
     }
 
     private static async Task<string> WriteRandomFileAsync(string path, int mebibytes, int seed)
