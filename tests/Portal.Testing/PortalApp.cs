@@ -16,9 +16,12 @@ namespace Portal.Testing;
 
 /// <summary>
 /// The real portal (Program) on a real database. With <see cref="RealPort"/> it listens on a Kestrel
-/// port of its own, so a browser or an HttpClient can run the whole OIDC code flow against it.
+/// port of its own, so a browser or an HttpClient can run the whole OIDC code flow against it. With
+/// <paramref name="publicUrlFromListenAddress"/> it is told only where to listen (<c>urls</c>), as a developer's
+/// <c>--urls</c> would, and finds its public URL itself.
 /// </summary>
-public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOnlyDictionary<string, string>? settings = null)
+public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOnlyDictionary<string, string>? settings = null,
+    bool publicUrlFromListenAddress = false)
     : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private TestDatabase? _database;
@@ -45,7 +48,7 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseContentRoot(Path.Combine(RepositoryRoot(), "src", "Portal.Web"));
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
-        builder.UseSetting("Portal:PublicUrl", RootUrl);
+        builder.UseSetting(publicUrlFromListenAddress ? "urls" : "Portal:PublicUrl", RootUrl);
         builder.UseSetting("Portal:SeedDemoData", "true");
         // Dozens of hosts run at once in a test run: the demo's golden runs would compete with every test's jobs for two workers.
         builder.UseSetting("Portal:SeedDemoGoldenRuns", "false");

@@ -19,7 +19,10 @@ public enum SsoMode
 /// <summary>Configuration section <c>Portal</c>.</summary>
 public sealed class PortalOptions
 {
-    /// <summary>The URL people use to reach the portal; OIDC redirect URIs are built from it.</summary>
+    /// <summary>
+    /// The URL people use to reach the portal; OIDC redirect URIs are built from it. Unset in Development, it is the
+    /// address the portal listens on (<see cref="ListeningUrl"/>).
+    /// </summary>
     public string PublicUrl { get; set; } = "http://localhost:5080";
     /// <summary>Seed the demo teams (Marketing, Finance) on an empty database. Only in Development.</summary>
     public bool SeedDemoData { get; set; }
@@ -85,6 +88,8 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
         database.MigrateOnStart = config.GetValue("Database:MigrateOnStart", true);
 
         var portal = config.GetSection("Portal").Get<PortalOptions>() ?? new PortalOptions();
+        if (string.IsNullOrWhiteSpace(config["Portal:PublicUrl"]))
+            portal.PublicUrl = (env.IsDevelopment() ? ListeningUrl.FirstOf(config["urls"]) : null) ?? new PortalOptions().PublicUrl;
         if (!Uri.TryCreate(portal.PublicUrl, UriKind.Absolute, out _))
             problems.Add($"Portal:PublicUrl '{portal.PublicUrl}' must be an absolute URL such as https://portal.example.com.");
 
