@@ -15,6 +15,28 @@ internal static class Stats
     }
 }
 
+/// <summary>
+/// The end of a warm-up: a server that has run for a while has finished tiered compilation, so the measured calls should not
+/// share the cores with the JIT still optimizing the code they run. Waits until no method has been compiled for half a second.
+/// </summary>
+internal static class Jit
+{
+    public static async Task<TimeSpan> SettleAsync(TimeSpan atMost)
+    {
+        var watch = Stopwatch.StartNew();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (watch.Elapsed < atMost)
+        {
+            await Task.Delay(500);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now == compiled)
+                break;
+            compiled = now;
+        }
+        return watch.Elapsed;
+    }
+}
+
 /// <summary>Latency samples of one repeat, reduced to the figures the README quotes.</summary>
 internal sealed record Latency(int Samples, double MedianMs, double P95Ms, double MaxMs)
 {

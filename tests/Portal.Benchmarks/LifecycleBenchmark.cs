@@ -27,7 +27,7 @@ namespace Portal.Benchmarks;
 /// </remarks>
 internal static class LifecycleBenchmark
 {
-    private const int WarmUpCycles = 3;
+    private const int WarmUpCycles = 4;
     private const int Repeats = 5;
     private const int CyclesPerRepeat = 2;
     private const int FloorCallsPerClient = 10;
@@ -71,6 +71,8 @@ internal static class LifecycleBenchmark
         var next = new int[clients];
         await RunCyclesAsync(lifecycle, assets, next, WarmUpCycles, expectedRules: 5);
         await FloorAsync(dbFactory, clients);
+        var settled = await Jit.SettleAsync(TimeSpan.FromSeconds(60));
+        Console.WriteLine($"{kind}: warmed up with {WarmUpCycles} cycles; the JIT settled after {settled.TotalSeconds:0.0} s more");
 
         var floor = new List<Latency>();
         var staging = new List<Latency>();

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Core.Access;
+using Portal.Core.Assets;
 using Portal.Core.Audit;
 using Portal.Core.Common;
 using Portal.Core.Data;
@@ -89,7 +90,8 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
             return LifecycleErrors.ProductionTaken;
         }
         signal.Changed();
-        return refusal ?? (Result<TransitionView>)await ViewAsync(db, request.Id, ct);
+        // Everything the view shows is at hand: a new request has no decisions yet.
+        return refusal ?? (Result<TransitionView>)View(request, team, found.Value.Asset.Name, found.Value.Asset.Kind, v.Version, []);
     }
 
     public async Task<Result<TransitionView>> CancelAsync(CallerAccess caller, long id, CancellationToken ct = default)
@@ -196,11 +198,14 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
             .SingleAsync(ct);
         var decisions = await db.TransitionDecisions.AsNoTracking().Where(d => d.RequestId == id).OrderBy(d => d.DecidedAt)
             .Select(d => new DecisionView(d.Approved, d.Comment, d.ActorName, d.Team, d.Role, d.DecidedAt)).ToListAsync(ct);
-        return new TransitionView(r.Id, names.Team, names.Name, names.Kind, names.Version, r.Target, r.Justification, r.State, r.RequestedBy,
+        return View(r, names.Team, names.Name, names.Kind, names.Version, decisions);
+    }
+
+    private static TransitionView View(TransitionRequest r, string team, string asset, AssetKind kind, string version, IReadOnlyList<DecisionView> decisions) =>
+        new(r.Id, team, asset, kind, version, r.Target, r.Justification, r.State, r.RequestedBy,
             r.CreatedAt, r.ClosedAt, r.ClosedBy, r.CloseReason, r.IsRollbackReview, LifecycleJson.ReadList<RuleResult>(r.EvaluationJson),
             r.ApplyEvaluationJson is null ? null : LifecycleJson.ReadList<RuleResult>(r.ApplyEvaluationJson),
             LifecycleJson.ReadList<ApprovalRequirement>(r.RequiredApprovalsJson), decisions, r.Revision);
-    }
 
     private static List<string> Summary(PolicyEvaluation evaluation) =>
         evaluation.Results.Select(r => $"{r.Policy}/{r.Rule}: {r.Outcome}").ToList();

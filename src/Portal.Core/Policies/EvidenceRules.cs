@@ -12,6 +12,7 @@ public sealed record ModelCardRule(IReadOnlyList<string> Sections) : PolicyRule
         s => string.Concat(s.Key.Select(c => char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : c.ToString())), s => s.Key);
 
     public override string Kind => "model-card";
+    public override FactNeeds Reads => FactNeeds.None with { ModelCard = true };
     public override string Text => $"model card sections {string.Join(", ", Sections)}";
 
     public override RuleVerdict Evaluate(VersionFacts facts)
@@ -40,6 +41,7 @@ public sealed record LineageRule(IReadOnlyList<string> Requires) : PolicyRule
     public static readonly IReadOnlyList<string> Known = [DatasetVersion, GitCommit];
 
     public override string Kind => "lineage";
+    public override FactNeeds Reads => FactNeeds.None with { Lineage = true };
     public override string Text => $"lineage {string.Join(", ", Requires)}";
 
     public override RuleVerdict Evaluate(VersionFacts facts)
@@ -73,6 +75,7 @@ public sealed record LineageRule(IReadOnlyList<string> Requires) : PolicyRule
 public sealed record GoldenCheckRule(int PassedWithinDays) : PolicyRule
 {
     public override string Kind => "golden-check";
+    public override FactNeeds Reads => FactNeeds.None with { Golden = true };
     public override string Text => $"golden check passed within {PassedWithinDays} days";
 
     public override RuleVerdict Evaluate(VersionFacts facts)

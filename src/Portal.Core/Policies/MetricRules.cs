@@ -38,6 +38,7 @@ public sealed record MetricRule(string Metric, string Slice, Threshold? AtLeast,
 
     private string Bounds => string.Join(", ", new[] { AtLeast is null ? null : $"at-least {AtLeast}", AtMost is null ? null : $"at-most {AtMost}" }.OfType<string>());
     public override string Text => $"{Label} {Bounds}";
+    public override FactNeeds Reads => FactNeeds.Metric(Metric, baseline: AtLeast?.NeedsBaseline == true || AtMost?.NeedsBaseline == true);
 
     public override RuleVerdict Evaluate(VersionFacts facts)
     {
@@ -96,6 +97,7 @@ public sealed record FairnessRule(string Metric, string SliceKey, double MaxDiff
 {
     public override string Kind => "fairness";
     public override string Text => $"{Metric} across {SliceKey} slices differs by at most {Format(MaxDifference)}";
+    public override FactNeeds Reads => FactNeeds.Metric(Metric);
 
     public override RuleVerdict Evaluate(VersionFacts facts)
     {

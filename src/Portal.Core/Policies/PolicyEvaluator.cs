@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
 
@@ -6,7 +7,17 @@ namespace Portal.Core.Policies;
 /// <summary>A stored policy revision ready to judge: its document, or the parse error if its text no longer reads.</summary>
 public sealed record LoadedPolicy(string Name, int Revision, bool IsGlobal, Common.Result<PolicyDocument> Document)
 {
-    public static LoadedPolicy From(PolicyRevision revision) => new(revision.Name, revision.Number, revision.IsGlobal, PolicyParser.Parse(revision.Yaml));
+    // Every transition reads the same few policy texts: each is parsed once per process (documents are immutable
+    // records, safe to share). The bound only guards against a flood of distinct texts, which real use never makes.
+    private const int MaxParsed = 1000;
+    private static readonly ConcurrentDictionary<string, Common.Result<PolicyDocument>> Parsed = new(StringComparer.Ordinal);
+
+    public static LoadedPolicy From(PolicyRevision revision)
+    {
+        if (Parsed.Count >= MaxParsed)
+            Parsed.Clear();
+        return new(revision.Name, revision.Number, revision.IsGlobal, Parsed.GetOrAdd(revision.Yaml, PolicyParser.Parse));
+    }
 }
 
 /// <summary>
@@ -22,24 +33,16 @@ public sealed class PolicyEvaluator(TimeProvider clock) : IPolicyEvaluator
     /// </summary>
     public async Task<PolicyEvaluation> EvaluateAsync(PortalDbContext db, Guid versionId, string target, IReadOnlyList<ApprovalFact> approvals, CancellationToken ct)
     {
-        var head = await (
-            from v in db.Versions.AsNoTracking()
-            where v.Id == versionId
-            join a in db.Assets on v.AssetId equals a.Id
-            select new { a.TeamId, a.Kind, AssetTags = a.Tags, VersionTags = v.Tags }).SingleOrDefaultAsync(ct)
-            ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
-        var tags = head.AssetTags.Concat(head.VersionTags).ToHashSet(StringComparer.Ordinal);
+        var head = await PolicyFacts.HeadAsync(db, versionId, ct) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
         // Select first, then read only what the selected rules judge: a target no policy governs reads no
         // facts at all, and of a version's metrics only the named ones are loaded.
         var selected = (await LatestRevisions(db, head.TeamId).ToListAsync(ct)).Select(LoadedPolicy.From)
-            .Where(p => !p.Document.IsSuccess || p.Document.Value.AppliesTo.Matches(head.Kind, tags, target))
+            .Where(p => !p.Document.IsSuccess || p.Document.Value.AppliesTo.Matches(head.Kind, head.AllTags, target))
             .ToList();
         if (selected.Count == 0)
             return new PolicyEvaluation([], []);
-        var metricNames = selected.Where(p => p.Document.IsSuccess).SelectMany(p => p.Document.Value.Rules)
-            .Select(r => r switch { MetricRule m => m.Metric, FairnessRule f => f.Metric, _ => null })
-            .OfType<string>().ToHashSet(StringComparer.Ordinal);
-        var (facts, _) = await PolicyFacts.GatherAsync(db, versionId, clock.GetUtcNow(), ct, metricNames) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
+        var needs = FactNeeds.Of(selected.Where(p => p.Document.IsSuccess).SelectMany(p => p.Document.Value.Rules));
+        var facts = await PolicyFacts.GatherAsync(db, head, needs, clock.GetUtcNow(), ct);
         return Evaluate(selected, facts with { Approvals = approvals }, target);
     }
 

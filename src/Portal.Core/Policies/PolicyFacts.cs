@@ -5,41 +5,46 @@ using Portal.Core.Versions;
 
 namespace Portal.Core.Policies;
 
+/// <summary>A version's row with its asset's kind, team and tags: what selects the policies that judge it.</summary>
+public sealed record VersionHead(Guid VersionId, Guid AssetId, Guid TeamId, string Team, Assets.AssetKind Kind, List<string> AssetTags, List<string> VersionTags,
+    string? GitCommit)
+{
+    public IReadOnlySet<string> AllTags { get; } = AssetTags.Concat(VersionTags).ToHashSet(StringComparer.Ordinal);
+}
+
 /// <summary>Reads from the database what the rules judge about one version.</summary>
 internal static class PolicyFacts
 {
-    /// <summary>The facts and the owning team's id, or null when the version does not exist. Approvals are left empty for the caller to add.</summary>
-    /// <param name="metricNames">Only these metrics are read (none for an empty set); null reads them all, as a dry run shows.</param>
-    public static async Task<(VersionFacts Facts, Guid TeamId)?> GatherAsync(PortalDbContext db, Guid versionId, DateTimeOffset now, CancellationToken ct,
-        IReadOnlySet<string>? metricNames = null)
+    /// <summary>The version's own row as the gate needs it (kind and tags select the policies), or null when it does not exist.</summary>
+    public static Task<VersionHead?> HeadAsync(PortalDbContext db, Guid versionId, CancellationToken ct) => (
+        from v in db.Versions.AsNoTracking()
+        where v.Id == versionId
+        join a in db.Assets on v.AssetId equals a.Id
+        join t in db.Teams on a.TeamId equals t.Id
+        select new VersionHead(v.Id, v.AssetId, a.TeamId, t.Slug, a.Kind, a.Tags, v.Tags, v.GitCommit)).SingleOrDefaultAsync(ct);
+
+    /// <summary>The facts the rules judge, reading only what <paramref name="needs"/> names. Approvals are left empty for the caller to add.</summary>
+    public static async Task<VersionFacts> GatherAsync(PortalDbContext db, VersionHead head, FactNeeds needs, DateTimeOffset now, CancellationToken ct)
     {
-        var row = await (
-            from v in db.Versions.AsNoTracking()
-            where v.Id == versionId
-            join a in db.Assets on v.AssetId equals a.Id
-            join t in db.Teams on a.TeamId equals t.Id
-            select new { v.AssetId, a.TeamId, Team = t.Slug, a.Kind, AssetTags = a.Tags, VersionTags = v.Tags, v.GitCommit }).SingleOrDefaultAsync(ct);
-        if (row is null)
-            return null;
-        var baseline = await db.Versions.AsNoTracking()
-            .Where(v => v.AssetId == row.AssetId && v.Stage == Lifecycle.Stage.Production && v.Id != versionId)
+        var baseline = !needs.Baseline ? null : await db.Versions.AsNoTracking()
+            .Where(v => v.AssetId == head.AssetId && v.Stage == Lifecycle.Stage.Production && v.Id != head.VersionId)
             .Select(v => new { v.Id, v.Version })
             .FirstOrDefaultAsync(ct);
-        var datasetEdges = await db.LineageEdges.CountAsync(e => e.VersionId == versionId && (e.Kind == LineageKind.TrainedOn || e.Kind == LineageKind.EvaluatedOn), ct);
-        var card = await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == versionId).OrderByDescending(r => r.Number)
-            .Select(r => r.Sections).FirstOrDefaultAsync(ct);
-        var facts = new VersionFacts(
-            row.Team,
-            row.Kind,
-            row.AssetTags.Concat(row.VersionTags).ToHashSet(StringComparer.Ordinal),
-            row.GitCommit,
+        var datasetEdges = !needs.Lineage ? 0 : await db.LineageEdges.CountAsync(e =>
+            e.VersionId == head.VersionId && (e.Kind == LineageKind.TrainedOn || e.Kind == LineageKind.EvaluatedOn), ct);
+        var card = !needs.ModelCard ? null : await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == head.VersionId)
+            .OrderByDescending(r => r.Number).Select(r => r.Sections).FirstOrDefaultAsync(ct);
+        return new VersionFacts(
+            head.Team,
+            head.Kind,
+            head.AllTags,
+            head.GitCommit,
             datasetEdges,
             card,
-            await LatestMetricsAsync(db, versionId, metricNames, ct),
-            baseline is null ? null : new BaselineFacts(baseline.Version, await LatestMetricsAsync(db, baseline.Id, metricNames, ct)),
+            await LatestMetricsAsync(db, head.VersionId, needs.MetricNames, ct),
+            baseline is null ? null : new BaselineFacts(baseline.Version, await LatestMetricsAsync(db, baseline.Id, needs.MetricNames, ct)),
             [],
-            await GoldenAsync(db, row.AssetId, versionId, now, ct));
-        return (facts, row.TeamId);
+            needs.Golden ? await GoldenAsync(db, head.AssetId, head.VersionId, now, ct) : null);
     }
 
     private static async Task<GoldenFacts> GoldenAsync(PortalDbContext db, Guid assetId, Guid versionId, DateTimeOffset now, CancellationToken ct)

@@ -15,6 +15,9 @@ public abstract record PolicyRule
 
     public abstract RuleVerdict Evaluate(VersionFacts facts);
 
+    /// <summary>The facts <see cref="Evaluate"/> reads beyond the version's own row: the gate reads nothing else from the database.</summary>
+    public virtual FactNeeds Reads => FactNeeds.None;
+
     /// <summary>
     /// Called on a global rule: why <paramref name="teamRule"/> asks for less on the same subject, or null
     /// when it does not (different subject, tighter, or not comparable).
@@ -27,6 +30,26 @@ public sealed record RuleVerdict(RuleOutcome Outcome, string Explanation, IReadO
     public static RuleVerdict Pass(string why, IReadOnlyDictionary<string, string> values) => new(RuleOutcome.Pass, why, values);
     public static RuleVerdict Fail(string why, IReadOnlyDictionary<string, string> values) => new(RuleOutcome.Fail, why, values);
     public static RuleVerdict NotApplicable(string why, IReadOnlyDictionary<string, string> values) => new(RuleOutcome.NotApplicable, why, values);
+}
+
+/// <summary>
+/// Which facts a set of rules reads (metric names, the Production baseline, lineage, the model card, golden runs). A
+/// version's facts are gathered for these only; a fact nobody reads keeps its empty value (0 datasets, no card, no runs).
+/// </summary>
+public sealed record FactNeeds(IReadOnlySet<string>? MetricNames, bool Baseline = false, bool Lineage = false, bool ModelCard = false, bool Golden = false)
+{
+    public static readonly FactNeeds None = new(new HashSet<string>());
+
+    /// <summary>Every fact, every metric: what a dry run shows.</summary>
+    public static readonly FactNeeds Everything = new(null, true, true, true, true);
+
+    public static FactNeeds Metric(string name, bool baseline = false) => new(new HashSet<string>(StringComparer.Ordinal) { name }, baseline);
+
+    public static FactNeeds Of(IEnumerable<PolicyRule> rules) => rules.Select(r => r.Reads).Aggregate(None, (all, one) => all.With(one));
+
+    private FactNeeds With(FactNeeds other) => new(
+        MetricNames is null || other.MetricNames is null ? null : MetricNames.Union(other.MetricNames).ToHashSet(StringComparer.Ordinal),
+        Baseline || other.Baseline, Lineage || other.Lineage, ModelCard || other.ModelCard, Golden || other.Golden);
 }
 
 /// <summary>A metric's value as the rules use it, with where it came from.</summary>

@@ -86,7 +86,8 @@ public sealed class PolicyService(IDbContextFactory<PortalDbContext> dbFactory, 
         var revision = await RevisionAsync(db, scope.Value, policy.Name, policy.Revision, ct);
         if (!revision.IsSuccess)
             return revision.Error!;
-        var (facts, _) = (await PolicyFacts.GatherAsync(db, found.Value.Version.Id, clock.GetUtcNow(), ct))!.Value;
+        var head = (await PolicyFacts.HeadAsync(db, found.Value.Version.Id, ct))!;
+        var facts = await PolicyFacts.GatherAsync(db, head, FactNeeds.Everything, clock.GetUtcNow(), ct);
         return PolicyEvaluator.DryRun(LoadedPolicy.From(revision.Value), facts, normalized);
     }
 
