@@ -3,6 +3,7 @@ using Portal.Benchmarks;
 using Portal.Infrastructure.Data;
 
 // Usage: dotnet run -c Release --project tests/Portal.Benchmarks -- transfer [MiB] [parallelMiB]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- big-transfer [filesystem|s3] [MiB]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- search [sqlite|postgresql] [assets] [versionsPerAsset]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- lifecycle [sqlite|postgresql] [clients] [metricsPerVersion]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- approvals [sqlite|postgresql] [pendingRequests]
@@ -17,6 +18,8 @@ return args.FirstOrDefault() switch
 {
     "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024,
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256),
+    "big-transfer" => await BigTransferBenchmark.RunAsync(args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 4096,
+        args.Length > 1 ? args[1] : "filesystem"),
     "search" => await SearchBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 100),

@@ -28,8 +28,8 @@ internal static class TransferBenchmark
         try
         {
             var source = Path.Combine(work, "artifact.bin");
-            var sha = await WriteRandomFileAsync(source, mebibytes, seed: 0);
-            var floor = Series(() => Shell($"tee '{work}/copy.bin' < '{source}' | openssl dgst -sha256 > /dev/null"));
+            var sha = await TransferTools.WriteRandomFileAsync(source, mebibytes, seed: 0);
+            var floor = Series(() => TransferTools.Shell($"tee '{work}/copy.bin' < '{source}' | openssl dgst -sha256 > /dev/null"));
             File.Delete(Path.Combine(work, "copy.bin"));
 
             await using var app = new PortalApp(DatabaseProvider.Sqlite, realPort: true);
@@ -49,14 +49,14 @@ internal static class TransferBenchmark
             {
                 var version = next++;
                 await NewVersionAsync(version);
-                return await WithPeakAsync(() => Shell($"curl -sS --fail {auth} -H 'X-Content-SHA256: {sha}' -T '{source}' -o /dev/null '{Url(version, "artifact.bin")}'"));
+                return await TransferTools.WithPeakAsync(() => TransferTools.Shell($"curl -sS --fail {auth} -H 'X-Content-SHA256: {sha}' -T '{source}' -o /dev/null '{Url(version, "artifact.bin")}'"));
             });
             var target = Path.Combine(work, "downloaded.bin");
             var digestsMatch = true;
             var download = await SeriesAsync(async () =>
             {
-                var measured = await WithPeakAsync(() => Shell($"curl -sS --fail {auth} -o '{target}' '{Url(0, "artifact.bin")}'"));
-                digestsMatch &= await Sha256Async(target) == sha;
+                var measured = await TransferTools.WithPeakAsync(() => TransferTools.Shell($"curl -sS --fail {auth} -o '{target}' '{Url(0, "artifact.bin")}'"));
+                digestsMatch &= await TransferTools.Sha256Async(target) == sha;
                 File.Delete(target);
                 return measured;
             });
@@ -66,18 +66,18 @@ internal static class TransferBenchmark
             for (var i = 0; i < Parallel; i++)
             {
                 var path = Path.Combine(work, $"part-{i:00}.bin");
-                parts.Add((path, await WriteRandomFileAsync(path, parallelMebibytes, seed: i + 1)));
+                parts.Add((path, await TransferTools.WriteRandomFileAsync(path, parallelMebibytes, seed: i + 1)));
             }
             await NewVersionAsync(1000);
             foreach (var (path, partSha) in parts)
-                Shell($"curl -sS --fail {auth} -H 'X-Content-SHA256: {partSha}' -T '{path}' -o /dev/null '{Url(1000, Path.GetFileName(path))}'");
-            var parallelFloor = Series(() => ShellAll(parts.Select(p => $"tee '{p.Path}.copy' < '{p.Path}' | openssl dgst -sha256 > /dev/null")));
+                TransferTools.Shell($"curl -sS --fail {auth} -H 'X-Content-SHA256: {partSha}' -T '{path}' -o /dev/null '{Url(1000, Path.GetFileName(path))}'");
+            var parallelFloor = Series(() => TransferTools.ShellAll(parts.Select(p => $"tee '{p.Path}.copy' < '{p.Path}' | openssl dgst -sha256 > /dev/null")));
             var parallelDownload = await SeriesAsync(() =>
             {
-                var elapsed = ShellAll(parts.Select(p => $"curl -sS --fail {auth} -o '{p.Path}.down' '{Url(1000, Path.GetFileName(p.Path))}'"));
+                var elapsed = TransferTools.ShellAll(parts.Select(p => $"curl -sS --fail {auth} -o '{p.Path}.down' '{Url(1000, Path.GetFileName(p.Path))}'"));
                 foreach (var (path, partSha) in parts)
                 {
-                    digestsMatch &= Sha256Async(path + ".down").GetAwaiter().GetResult() == partSha;
+                    digestsMatch &= TransferTools.Sha256Async(path + ".down").GetAwaiter().GetResult() == partSha;
                     File.Delete(path + ".down");
                 }
                 return Task.FromResult((elapsed, 0.0));
@@ -153,59 +153,5 @@ internal static class TransferBenchmark
             peaks.Add(peak);
         }
         return (times, peaks);
-    }
-
-    /// <summary>Runs a client process while sampling this process's (the server's) resident set; returns the seconds and the peak's growth in MiB.</summary>
-    private static async Task<(double Seconds, double PeakGrowthMiB)> WithPeakAsync(Func<double> client)
-    {
-        ProcessMemory.Collect();
-        var before = ProcessMemory.Now().RssMb;
-        using var peak = ProcessMemory.Peak.WorkingSet();
-        var seconds = await Task.Run(client);
-        peak.Dispose();
-        return (seconds, peak.MaxMb - before);
-    }
-
-    private static async Task<string> WriteRandomFileAsync(string path, int mebibytes, int seed)
-    {
-        var block = new byte[1 << 20];
-        new Random(seed).NextBytes(block);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var file = File.Create(path);
-        for (var i = 0; i < mebibytes; i++)
-        {
-            block[0] = (byte)i;
-            block[1] = (byte)(i >> 8);
-            hash.AppendData(block);
-            await file.WriteAsync(block);
-        }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    private static async Task<string> Sha256Async(string path)
-    {
-        await using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file));
-    }
-
-    /// <summary>Runs one shell command line; returns its wall-clock seconds.</summary>
-    private static double Shell(string command) => ShellAll([command]);
-
-    /// <summary>Starts every command line at once and waits for all; returns the wall-clock seconds until the last ends.</summary>
-    private static double ShellAll(IEnumerable<string> commands)
-    {
-        var infos = commands.Select(c => new ProcessStartInfo("bash", ["-c", "set -o pipefail; " + c]) { UseShellExecute = false, RedirectStandardError = true }).ToList();
-        var watch = Stopwatch.StartNew();
-        var processes = infos.Select(i => Process.Start(i)!).ToList();
-        foreach (var p in processes)
-        {
-            var error = p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            if (p.ExitCode != 0)
-                throw new InvalidOperationException($"{p.StartInfo.ArgumentList[1]} failed: {error}");
-        }
-        var seconds = watch.Elapsed.TotalSeconds;
-        processes.ForEach(p => p.Dispose());
-        return seconds;
     }
 }

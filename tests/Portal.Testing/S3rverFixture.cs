@@ -17,6 +17,16 @@ public sealed class S3Portal : IAsyncLifetime
     public const string CheckpointPrefix = "audit/checkpoints/";
     private Process? _server;
     private readonly string _data = Path.Combine(Path.GetTempPath(), "portal-tests", "s3-" + Guid.NewGuid().ToString("N"));
+    private readonly bool _realPort;
+
+    public S3Portal() : this(realPort: false)
+    {
+    }
+
+    private S3Portal(bool realPort) => _realPort = realPort;
+
+    /// <summary>The portal on a Kestrel port of its own, for clients in other processes (curl in the benchmarks).</summary>
+    public static S3Portal OnRealPort() => new(realPort: true);
 
     public PortalApp App { get; private set; } = default!;
     public string ServiceUrl { get; private set; } = "";
@@ -41,7 +51,7 @@ public sealed class S3Portal : IAsyncLifetime
         })!;
         ServiceUrl = $"http://127.0.0.1:{port}";
         await WaitForPortAsync(port);
-        App = new PortalApp(DatabaseProvider.Sqlite, settings: new Dictionary<string, string>
+        App = new PortalApp(DatabaseProvider.Sqlite, _realPort, new Dictionary<string, string>
         {
             ["Artifacts:Store"] = "S3",
             ["Artifacts:S3:ServiceUrl"] = ServiceUrl,
