@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using Portal.Core.Teams;
 using Portal.Infrastructure.Data;
 using Portal.Testing;
