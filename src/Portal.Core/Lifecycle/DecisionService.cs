@@ -20,8 +20,9 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var request = await db.TransitionRequests.SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null || await TransitionService.TargetOfAsync(db, request, ct) is not { } target)
+        if (request is null || await TransitionService.SubjectAsync(db, request, ct) is not { } subject)
             return LifecycleErrors.NotFound(id);
+        var target = subject.Target(request);
         if (AccessGate.Check(caller, PortalAction.DecideTransitions, target) is { } denied)
             return await RefuseAsync(db, caller, request, denied.Code, denied.Kind == ErrorKind.NotFound ? LifecycleErrors.NotFound(id) : denied, ct);
         if (string.IsNullOrWhiteSpace(comment) || comment.Length > 2000)
@@ -37,9 +38,11 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         if (request.State != TransitionState.Pending)
             return await RefuseAsync(db, caller, request, "closed", LifecycleErrors.Closed(request.State), ct);
         var person = caller.Actor.PersonKey;
-        if (person == request.RequestedByPersonKey || person == await RegistrantOfAsync(db, request.VersionId, ct))
+        if (person == request.RequestedByPersonKey || person == await PersonOfAsync(db, subject.RegisteredByActorId, ct))
             return await RefuseAsync(db, caller, request, "separation-of-duties", LifecycleErrors.SelfApproval, ct);
-        if (await db.TransitionDecisions.AnyAsync(d => d.RequestId == id && d.PersonKey == person, ct))
+        // Read once: the replay check, the approvals the policies count and the answer all come from these.
+        var earlier = await db.TransitionDecisions.AsNoTracking().Where(d => d.RequestId == id).OrderBy(d => d.DecidedAt).ToListAsync(ct);
+        if (earlier.Any(d => d.PersonKey == person))
             return await RefuseAsync(db, caller, request, "replay", LifecycleErrors.AlreadyDecided, ct);
 
         var (team, role) = CountsFor(caller, target);
@@ -57,7 +60,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         if (!approve)
             TransitionService.Close(request, TransitionState.Rejected, caller.Actor.Name, null, now);
         else
-            refusal = await ApplyIfReadyAsync(db, caller.Actor, request, target.TeamSlug!, decision, now, ct);
+            refusal = await ApplyIfReadyAsync(db, caller.Actor, request, target.TeamSlug!, [.. earlier, decision], now, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -74,16 +77,14 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
                 ? LifecycleErrors.AlreadyDecided : LifecycleErrors.ProductionTaken;
         }
         signal.Changed();
-        return refusal ?? (Result<TransitionView>)await TransitionService.ViewAsync(db, id, ct);
+        return refusal ?? (Result<TransitionView>)TransitionService.View(request, subject, [.. earlier, decision]);
     }
 
     /// <summary>Runs the policies again with the approvals given; moves the version when everything holds.</summary>
-    private async Task<Error?> ApplyIfReadyAsync(PortalDbContext db, Actor actor, TransitionRequest request, string assetTeam, TransitionDecision approval,
-        DateTimeOffset now, CancellationToken ct)
+    private async Task<Error?> ApplyIfReadyAsync(PortalDbContext db, Actor actor, TransitionRequest request, string assetTeam,
+        IReadOnlyList<TransitionDecision> decisions, DateTimeOffset now, CancellationToken ct)
     {
-        var approvals = await db.TransitionDecisions.Where(d => d.RequestId == request.Id && d.Approved)
-            .Select(d => new ApprovalFact(d.PersonKey, d.Team, d.Role)).ToListAsync(ct);
-        approvals.Add(new ApprovalFact(approval.PersonKey, approval.Team, approval.Role));
+        var approvals = decisions.Where(d => d.Approved).Select(d => new ApprovalFact(d.PersonKey, d.Team, d.Role)).ToList();
         var required = LifecycleJson.ReadList<ApprovalRequirement>(request.RequiredApprovalsJson);
         if (request.IsRollbackReview)
         {
@@ -124,10 +125,9 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
             .OrderByDescending(x => x.Role >= TeamRole.Approver).ThenBy(x => x.Team == target.TeamSlug ? 0 : 1)
             .First();
 
-    /// <summary>The person who registered the version: the user, or the creator of the token that did.</summary>
-    private static async Task<string?> RegistrantOfAsync(PortalDbContext db, Guid versionId, CancellationToken ct)
+    /// <summary>The person behind an actor who registered a version: the user, or the creator of the token that did.</summary>
+    private static async Task<string?> PersonOfAsync(PortalDbContext db, string? actorId, CancellationToken ct)
     {
-        var actorId = await db.Versions.Where(v => v.Id == versionId).Select(v => v.CreatedByActorId).SingleAsync(ct);
         if (!Guid.TryParse(actorId, out var id))
             return actorId;
         var creator = await db.ApiTokens.Where(t => t.Id == id).Select(t => (Guid?)t.CreatedByUserId).SingleOrDefaultAsync(ct);

@@ -182,24 +182,33 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
         return gated ? [new ApprovalRequirement(1, TeamRole.Approver, null)] : [];
     }
 
-    internal static async Task<AccessTarget?> TargetOfAsync(PortalDbContext db, TransitionRequest request, CancellationToken ct)
+    /// <summary>What a request is about, by name, with who registered the version: one read serves the gate, separation of duties and the answer.</summary>
+    internal sealed record Subject(string Team, string Asset, AssetKind Kind, string Version, string? RegisteredByActorId)
     {
-        var names = await db.Assets.AsNoTracking().Where(a => a.Id == request.AssetId)
-            .Join(db.Teams, a => a.TeamId, t => t.Id, (a, t) => new { Team = t.Slug, Asset = a.Name }).SingleOrDefaultAsync(ct);
-        return names is null ? null : AccessTarget.Asset(names.Team, names.Asset, false) with { AlsoDecidedBy = request.ApprovingTeams };
+        public AccessTarget Target(TransitionRequest request) => AccessTarget.Asset(Team, Asset, false) with { AlsoDecidedBy = request.ApprovingTeams };
     }
+
+    internal static Task<Subject?> SubjectAsync(PortalDbContext db, TransitionRequest request, CancellationToken ct) => (
+        from v in db.Versions.AsNoTracking()
+        where v.Id == request.VersionId
+        join a in db.Assets on v.AssetId equals a.Id
+        join t in db.Teams on a.TeamId equals t.Id
+        select new Subject(t.Slug, a.Name, a.Kind, v.Version, v.CreatedByActorId)).SingleOrDefaultAsync(ct);
+
+    internal static async Task<AccessTarget?> TargetOfAsync(PortalDbContext db, TransitionRequest request, CancellationToken ct) =>
+        (await SubjectAsync(db, request, ct))?.Target(request);
 
     internal static async Task<TransitionView> ViewAsync(PortalDbContext db, long id, CancellationToken ct)
     {
         var r = await db.TransitionRequests.AsNoTracking().SingleAsync(x => x.Id == id, ct);
-        var names = await db.Versions.AsNoTracking().Where(v => v.Id == r.VersionId)
-            .Join(db.Assets, v => v.AssetId, a => a.Id, (v, a) => new { v.Version, a.Name, a.Kind, a.TeamId })
-            .Join(db.Teams, x => x.TeamId, t => t.Id, (x, t) => new { x.Version, x.Name, x.Kind, Team = t.Slug })
-            .SingleAsync(ct);
-        var decisions = await db.TransitionDecisions.AsNoTracking().Where(d => d.RequestId == id).OrderBy(d => d.DecidedAt)
-            .Select(d => new DecisionView(d.Approved, d.Comment, d.ActorName, d.Team, d.Role, d.DecidedAt)).ToListAsync(ct);
-        return View(r, names.Team, names.Name, names.Kind, names.Version, decisions);
+        var subject = (await SubjectAsync(db, r, ct))!;
+        var decisions = await db.TransitionDecisions.AsNoTracking().Where(d => d.RequestId == id).OrderBy(d => d.DecidedAt).ToListAsync(ct);
+        return View(r, subject, decisions);
     }
+
+    internal static TransitionView View(TransitionRequest r, Subject subject, IEnumerable<TransitionDecision> decisions) =>
+        View(r, subject.Team, subject.Asset, subject.Kind, subject.Version,
+            decisions.Select(d => new DecisionView(d.Approved, d.Comment, d.ActorName, d.Team, d.Role, d.DecidedAt)).ToList());
 
     private static TransitionView View(TransitionRequest r, string team, string asset, AssetKind kind, string version, IReadOnlyList<DecisionView> decisions) =>
         new(r.Id, team, asset, kind, version, r.Target, r.Justification, r.State, r.RequestedBy,
