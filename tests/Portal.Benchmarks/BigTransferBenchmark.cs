@@ -10,7 +10,7 @@ namespace Portal.Benchmarks;
 /// One large artifact (default 4 GiB) up and down through the API with curl in its own process, on the file-system store or
 /// on S3 (s3rver, a process of its own), while the server's working set is sampled every 2 ms: a transfer streams, so its
 /// peak growth must stay under 64 MiB whatever the file's size. A small transfer each way warms up first; the one-pass
-/// floor on the same file is timed once for scale.
+/// floor on the same file is timed once for scale, and the managed bytes the server allocated during each transfer are counted.
 /// </summary>
 internal static class BigTransferBenchmark
 {
@@ -62,23 +62,23 @@ internal static class BigTransferBenchmark
             TransferTools.Shell(Upload("0.9.0", warm, warmSha));
             TransferTools.Shell(Download("0.9.0", warm, warm + ".down"));
             var target = Path.Combine(work, "downloaded.bin");
-            var (upSeconds, upGrowth) = await TransferTools.WithPeakAsync(() => TransferTools.Shell(Upload("1.0.0", source, sha)));
-            var (downSeconds, downGrowth) = await TransferTools.WithPeakAsync(() => TransferTools.Shell(Download("1.0.0", source, target)));
+            var (upSeconds, upGrowth, upAllocated) = await TransferTools.WithPeakAndAllocationsAsync(() => TransferTools.Shell(Upload("1.0.0", source, sha)));
+            var (downSeconds, downGrowth, downAllocated) = await TransferTools.WithPeakAndAllocationsAsync(() => TransferTools.Shell(Download("1.0.0", source, target)));
             var digestMatches = await TransferTools.Sha256Async(target) == sha;
 
             var storeName = onS3 ? "S3 (s3rver)" : "file system";
             var met = upGrowth < TargetGrowthMiB && downGrowth < TargetGrowthMiB;
             Console.WriteLine($"{storeName}: one {mebibytes} MiB artifact each way, curl in its own process; floor (tee + openssl, one pass) {floor:0.0} s");
-            Console.WriteLine($"  upload:   {upSeconds:0.0} s, {mebibytes / upSeconds:0} MiB/s, server working set +{upGrowth:0} MiB at peak");
-            Console.WriteLine($"  download: {downSeconds:0.0} s, {mebibytes / downSeconds:0} MiB/s, server working set +{downGrowth:0} MiB at peak");
+            Console.WriteLine($"  upload:   {upSeconds:0.0} s, {mebibytes / upSeconds:0} MiB/s, server working set +{upGrowth:0} MiB at peak, {upAllocated:0} MiB allocated");
+            Console.WriteLine($"  download: {downSeconds:0.0} s, {mebibytes / downSeconds:0} MiB/s, server working set +{downGrowth:0} MiB at peak, {downAllocated:0} MiB allocated");
             Console.WriteLine($"  checks: the downloaded file's SHA-256 matches: {digestMatches}; peak growth < {TargetGrowthMiB} MiB each way: {(met ? "met" : "MISSED")}");
             var file = await BenchmarkReport.WriteAsync($"big-transfer-{store}", new
             {
                 Benchmark = "one large artifact each way through the API, peak working set", Machine = Machine.Describe(),
                 Parameters = new { MiB = mebibytes, Store = storeName },
                 FloorSeconds = Math.Round(floor, 2),
-                Upload = new { Seconds = Math.Round(upSeconds, 2), PeakGrowthMiB = Math.Round(upGrowth, 1) },
-                Download = new { Seconds = Math.Round(downSeconds, 2), PeakGrowthMiB = Math.Round(downGrowth, 1) },
+                Upload = new { Seconds = Math.Round(upSeconds, 2), PeakGrowthMiB = Math.Round(upGrowth, 1), AllocatedMiB = Math.Round(upAllocated) },
+                Download = new { Seconds = Math.Round(downSeconds, 2), PeakGrowthMiB = Math.Round(downGrowth, 1), AllocatedMiB = Math.Round(downAllocated) },
                 Target = new { PeakGrowthMiB = TargetGrowthMiB, Met = met }, Checks = new { DigestMatches = digestMatches },
             });
             Console.WriteLine($"  written to {file}");

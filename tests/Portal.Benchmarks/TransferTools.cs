@@ -9,12 +9,20 @@ internal static class TransferTools
     /// <summary>Runs a client process while sampling this process's (the server's) resident set; returns the seconds and the peak's growth in MiB.</summary>
     public static async Task<(double Seconds, double PeakGrowthMiB)> WithPeakAsync(Func<double> client)
     {
+        var (seconds, growth, _) = await WithPeakAndAllocationsAsync(client);
+        return (seconds, growth);
+    }
+
+    /// <summary>As <see cref="WithPeakAsync"/>, with the managed bytes this process allocated meanwhile, in MiB.</summary>
+    public static async Task<(double Seconds, double PeakGrowthMiB, double AllocatedMiB)> WithPeakAndAllocationsAsync(Func<double> client)
+    {
         ProcessMemory.Collect();
         var before = ProcessMemory.Now().RssMb;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         using var peak = ProcessMemory.Peak.WorkingSet();
         var seconds = await Task.Run(client);
         peak.Dispose();
-        return (seconds, peak.MaxMb - before);
+        return (seconds, peak.MaxMb - before, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1048576.0);
     }
 
     public static async Task<string> WriteRandomFileAsync(string path, int mebibytes, int seed)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Portal.Core.Common;
 
 namespace Portal.Core.Artifacts;
@@ -16,6 +17,8 @@ internal sealed class LimitedReadStream(Stream inner, long limit, Error exceeded
 {
     private long _read;
 
+    // An upload reads in pieces of a few KiB, hundreds of thousands per GiB: the pooled builder spares each one its state-machine box.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken));
 

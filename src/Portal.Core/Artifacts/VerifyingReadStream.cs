@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace Portal.Core.Artifacts;
@@ -27,6 +28,8 @@ internal sealed class VerifyingReadStream(Stream inner, string sha256, long size
         set => Seek(value, SeekOrigin.Begin);
     }
 
+    // A download reads in 64 KiB pieces, tens of thousands per GiB: the pooled builder spares each one its state-machine box.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_position >= size || buffer.Length == 0)
