@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -34,6 +35,41 @@ internal static class Jit
             compiled = now;
         }
         return watch.Elapsed;
+    }
+}
+
+/// <summary>CPU time read beside latencies: a latency target at N clients on few cores is a CPU budget per call.</summary>
+internal static class Cpu
+{
+    public static TimeSpan ThisProcess() => Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>
+    /// The CPU time of every PostgreSQL server process on the machine (none for SQLite, which runs inside this process), from
+    /// /proc/{pid}/stat: utime and stime, fields 14 and 15, in clock ticks of 1/100 s.
+    /// </summary>
+    public static TimeSpan PostgresServer()
+    {
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out _))
+                continue;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // a process that ended between the listing and the reading
+            }
+            var close = stat.LastIndexOf(')');
+            if (stat[(stat.IndexOf('(') + 1)..close] != "postgres")
+                continue;
+            var fields = stat[(close + 2)..].Split(' ');
+            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 }
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Assets;
@@ -85,11 +84,11 @@ internal static class LifecycleBenchmark
         for (var repeat = 0; repeat < Repeats; repeat++)
         {
             floor.Add(Latency.Of(await FloorAsync(dbFactory, clients)));
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var databaseCpu = DatabaseServerCpu();
+            var cpu = Cpu.ThisProcess();
+            var databaseCpu = Cpu.PostgresServer();
             var samples = await RunCyclesAsync(lifecycle, assets, next, CyclesPerRepeat, expectedRules: 5);
-            cpuPerCall.Add((Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / (samples.Count * 3));
-            databaseCpuPerCall.Add((DatabaseServerCpu() - databaseCpu).TotalMilliseconds / (samples.Count * 3));
+            cpuPerCall.Add((Cpu.ThisProcess() - cpu).TotalMilliseconds / (samples.Count * 3));
+            databaseCpuPerCall.Add((Cpu.PostgresServer() - databaseCpu).TotalMilliseconds / (samples.Count * 3));
             staging.Add(Latency.Of(samples.Select(s => s.Staging).ToList()));
             request.Add(Latency.Of(samples.Select(s => s.Request).ToList()));
             approve.Add(Latency.Of(samples.Select(s => s.Approve).ToList()));
@@ -213,35 +212,6 @@ internal static class LifecycleBenchmark
     }
 
     private static string VersionName(int index) => $"1.{index}.0";
-
-    /// <summary>
-    /// The CPU time of every PostgreSQL server process on the machine (none for SQLite, which runs inside this process), from
-    /// /proc/{pid}/stat: utime and stime, fields 14 and 15, in clock ticks of 1/100 s.
-    /// </summary>
-    private static TimeSpan DatabaseServerCpu()
-    {
-        long ticks = 0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out _))
-                continue;
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                continue; // a process that ended between the listing and the reading
-            }
-            var close = stat.LastIndexOf(')');
-            if (stat[(stat.IndexOf('(') + 1)..close] != "postgres")
-                continue;
-            var fields = stat[(close + 2)..].Split(' ');
-            ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        }
-        return TimeSpan.FromSeconds(ticks / 100.0);
-    }
 
     /// <summary>
     /// One asset per client in the marketing team, each with one Ready version per cycle, registered by the contributor. Accuracy

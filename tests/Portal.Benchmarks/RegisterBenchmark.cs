@@ -30,6 +30,7 @@ internal static class RegisterBenchmark
             (await setup.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = "bench-register", kind = "Model" })).EnsureSuccessStatusCode();
         }
         var run = 0;
+        var cpuPerRegistration = new List<(double Portal, double Database)>();
         Sample Measure(string what, int count, int each) => Clients(app.RootUrl, token, what, run++, count, each);
         var series = new Dictionary<string, List<Sample>>();
         void Add(string name, Sample s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
@@ -41,8 +42,16 @@ internal static class RegisterBenchmark
             Add("floor: GET /health/ready, 1 client", Measure("health", 1, requests));
             Add("register a version, 1 client", Measure("register", 1, requests));
             Add($"floor: GET /health/ready, {clients} clients", Measure("health", clients, requests / clients * 4));
-            Add($"register a version, {clients} clients", Measure("register", clients, Math.Max(requests / clients * 2, 10)));
+            var (portalCpu, databaseCpu) = (Cpu.ThisProcess(), Cpu.PostgresServer());
+            var each = Math.Max(requests / clients * 2, 10);
+            Add($"register a version, {clients} clients", Measure("register", clients, each));
+            // The server runs in this process and the clients in another: this process's CPU is the portal's.
+            var registrations = clients * each;
+            cpuPerRegistration.Add(((Cpu.ThisProcess() - portalCpu).TotalMilliseconds / registrations,
+                (Cpu.PostgresServer() - databaseCpu).TotalMilliseconds / registrations));
         }
+        var portalCpuMs = Math.Round(Stats.Median(cpuPerRegistration.Select(c => c.Portal)), 1);
+        var databaseCpuMs = Math.Round(Stats.Median(cpuPerRegistration.Select(c => c.Database)), 1);
         var figures = series.Select(s => new
         {
             Name = s.Key,
@@ -57,11 +66,14 @@ internal static class RegisterBenchmark
         Console.WriteLine($"{kind}: {Runs} runs after a warm-up; the client is a process of its own");
         foreach (var f in figures)
             Console.WriteLine($"  {f.Name}: {f.MedianPerSecond:0}/s ({f.MinPerSecond:0}–{f.MaxPerSecond:0}), p95 {f.MedianP95Ms:0.0} ms ({f.MinP95Ms:0.0}–{f.MaxP95Ms:0.0})");
+        Console.WriteLine($"  CPU per registration at {clients} clients: {portalCpuMs} ms in the portal"
+            + (kind == DatabaseProvider.PostgreSql ? $" + {databaseCpuMs} ms in PostgreSQL" : "") + $", on {Environment.ProcessorCount} cores");
         Console.WriteLine($"  target: {met.Target}: {(met.Met ? "met" : "MISSED")}");
         var file = await BenchmarkReport.WriteAsync($"register-{kind.ToString().ToLowerInvariant()}", new
         {
             Benchmark = "version registration through the API, clients in processes of their own", Provider = kind.ToString(), Machine = Machine.Describe(),
             Parameters = new { Clients = clients, Requests = requests, Runs }, Figures = figures, Target = met,
+            CpuMsPerRegistration = new { Portal = portalCpuMs, PostgreSql = kind == DatabaseProvider.PostgreSql ? databaseCpuMs : (double?)null },
         });
         Console.WriteLine($"  written to {file}");
         return met.Met ? 0 : 1;
