@@ -16,7 +16,7 @@ public sealed class LifecycleTests(BrowserFixture fixture) : IClassFixture<Brows
             await new DevSignInPage(page).OpenAsAsync("/", "Amara Obi");
             await Assertions.Expect(page.GetByTestId("approvals-badge")).ToHaveTextAsync("1");
             await page.GetByRole(AriaRole.Link, new() { Name = "Approvals" }).First.ClickAsync();
-            await page.WaitForURLAsync("**/approvals");
+            await shell.WaitForAppNavigationAsync("**/approvals");
             await Assertions.Expect(page.GetByTestId("approvals-table")).ToContainTextAsync("churn-classifier");
             await shell.ScreenshotAsync("approvals-queue");
 

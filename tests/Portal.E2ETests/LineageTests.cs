@@ -47,7 +47,7 @@ public sealed class LineageTests(BrowserFixture fixture) : IClassFixture<Browser
         {
             await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/iris-classifier", "Maya Contreras");
             await page.GetByRole(AriaRole.Link, new() { Name = "Compare versions" }).ClickAsync();
-            await page.WaitForURLAsync("**/compare**");
+            await shell.WaitForAppNavigationAsync("**/compare**");
             await page.GotoAsync("/teams/marketing/assets/iris-classifier/compare?versions=1.0.0,2.0.0,2.1.0");
             await shell.WaitForInteractiveAsync();
             var metrics = page.GetByTestId("compare-metrics");

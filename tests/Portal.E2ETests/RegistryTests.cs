@@ -20,7 +20,7 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
             await dialog.GetByLabel("Description").FillAsync("Predicts which customers leave within 90 days.");
             await dialog.GetByLabel("Tags").FillAsync("tabular, churn");
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Create asset" }).ClickAsync();
-            await page.WaitForURLAsync("**/teams/marketing/assets/propensity-model");
+            await shell.WaitForAppNavigationAsync("**/teams/marketing/assets/propensity-model");
             await Assertions.Expect(shell.Heading).ToContainTextAsync("propensity-model");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "New version" }).ClickAsync();
@@ -28,7 +28,7 @@ public sealed class RegistryTests(BrowserFixture fixture) : IClassFixture<Browse
             await Assertions.Expect(dialog.GetByLabel("Version (SemVer)")).ToHaveValueAsync("0.1.0");
             await dialog.GetByLabel("Parameters").FillAsync("max_depth=6\nlearning_rate=0.1");
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Register version" }).ClickAsync();
-            await page.WaitForURLAsync("**/versions/0.1.0");
+            await shell.WaitForAppNavigationAsync("**/versions/0.1.0");
             await Assertions.Expect(page.GetByTestId("version-status").First).ToHaveTextAsync("Pending");
 
             await page.GetByRole(AriaRole.Tab, new() { Name = "Files (0)" }).ClickAsync();

@@ -27,6 +27,12 @@ public sealed class PortalShell(IPage page)
     public ILocator UserMenu => page.GetByTestId("user-menu");
     public ILocator Heading => page.GetByRole(AriaRole.Heading, new() { Level = 1 });
 
+    /// <summary>
+    /// Waits for a navigation the app makes itself: Blazor changes the URL within the document, so no "load" event follows,
+    /// and waiting for one timed out when the URL had already changed. Only the URL is awaited.
+    /// </summary>
+    public Task WaitForAppNavigationAsync(string urlGlob) => page.WaitForURLAsync(urlGlob, new() { WaitUntil = WaitUntilState.Commit });
+
     /// <summary>Waits until the interactive circuit is up, so clicks reach their handlers.</summary>
     public async Task WaitForInteractiveAsync()
     {
