@@ -16,28 +16,6 @@ internal static class Stats
     }
 }
 
-/// <summary>
-/// The end of a warm-up: a server that has run for a while has finished tiered compilation, so the measured calls should not
-/// share the cores with the JIT still optimizing the code they run. Waits until no method has been compiled for half a second.
-/// </summary>
-internal static class Jit
-{
-    public static async Task<TimeSpan> SettleAsync(TimeSpan atMost)
-    {
-        var watch = Stopwatch.StartNew();
-        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        while (watch.Elapsed < atMost)
-        {
-            await Task.Delay(500);
-            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == compiled)
-                break;
-            compiled = now;
-        }
-        return watch.Elapsed;
-    }
-}
-
 /// <summary>CPU time read beside latencies: a latency target at N clients on few cores is a CPU budget per call.</summary>
 internal static class Cpu
 {
@@ -169,5 +147,44 @@ internal static class BenchmarkReport
         var file = Path.Combine(folder, name + ".json");
         await File.WriteAllTextAsync(file, JsonSerializer.Serialize(report, Json) + Environment.NewLine);
         return file;
+    }
+}
+
+/// <summary>
+/// Counts the SQL statements EF Core runs in this process, through its diagnostic events: a figure that does not depend on how
+/// busy the machine is, so two commits can be compared by it when their timings are within the noise.
+/// </summary>
+internal sealed class CommandCounter : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
+{
+    private readonly IDisposable _all;
+    private readonly List<IDisposable> _subscriptions = [];
+    private long _count;
+
+    public CommandCounter() => _all = DiagnosticListener.AllListeners.Subscribe(this);
+
+    public long Count => Interlocked.Read(ref _count);
+
+    public void OnNext(DiagnosticListener listener)
+    {
+        if (listener.Name == "Microsoft.EntityFrameworkCore")
+            lock (_subscriptions)
+                _subscriptions.Add(listener.Subscribe(this, (name, _, _) => name == "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted"));
+    }
+
+    public void OnNext(KeyValuePair<string, object?> value) => Interlocked.Increment(ref _count);
+
+    public void OnCompleted()
+    {
+    }
+
+    public void OnError(Exception error)
+    {
+    }
+
+    public void Dispose()
+    {
+        _all.Dispose();
+        lock (_subscriptions)
+            _subscriptions.ForEach(s => s.Dispose());
     }
 }

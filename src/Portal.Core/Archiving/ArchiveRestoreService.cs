@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Access;
 using Portal.Core.Artifacts;
 using Portal.Core.Audit;
+using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Lifecycle;
@@ -25,7 +26,7 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
     public async Task<Result<RestoredVersion>> RestoreAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ManageArchiving, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ManageArchiving, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -60,7 +61,7 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
     public async Task<Result<PurgedVersion>> PurgeAsync(CallerAccess caller, string team, string asset, string version, string? confirm, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ManageArchiving, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ManageArchiving, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Core.Access;
 using Portal.Core.Artifacts;
 using Portal.Core.Audit;
+using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Jobs;
@@ -106,7 +107,7 @@ public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory,
     public async Task<Result<VersionArchiveState>> StateAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -119,7 +120,7 @@ public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory,
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ManageArchiving, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ManageArchiving, ct);
         if (!found.IsSuccess)
             return found.Error!;
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 2000)

@@ -112,7 +112,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<Result<ArtifactDownload>> OpenAsync(CallerAccess caller, string team, string asset, string version, string path, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var versionId = found.Value.Version.Id;
@@ -148,7 +148,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
     private static async Task<ArtifactView?> StoredAsync(PortalDbContext db, CallerAccess caller, string team, string asset, string version, string path,
         string sha256, CancellationToken ct)
     {
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return null;
         var versionId = found.Value.Version.Id;
@@ -160,7 +160,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
     private static async Task<Result<(Guid TeamId, Asset Asset, AssetVersion Version)>> ReadyForUploadAsync(PortalDbContext db, CallerAccess caller,
         string team, string asset, string version, string path, CancellationToken ct)
     {
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;

@@ -3,6 +3,7 @@ using Portal.Core.Access;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Teams;
+using Portal.Core.Versions;
 
 namespace Portal.Core.Assets;
 
@@ -12,23 +13,73 @@ internal static class RegistryAccess
     public static async Task<Result<(Team Team, Asset Asset)>> FindAsync(PortalDbContext db, CallerAccess caller, string teamSlug, string assetName,
         PortalAction action, CancellationToken ct, bool track = false)
     {
-        var team = await db.Teams.AsNoTracking().SingleOrDefaultAsync(t => t.Slug == teamSlug, ct);
-        var assets = track ? db.Assets : db.Assets.AsNoTracking();
         var name = Names.Canonical(assetName);
-        var asset = team is null ? null : await assets.SingleOrDefaultAsync(a => a.TeamId == team.Id && a.Name == name, ct);
-        var shared = asset is not null && await IsSharedWithAsync(db, caller, asset.Id, ct);
-        // A missing asset and an invisible one get the same answer, so names cannot be probed.
-        if (AccessGate.Check(caller, action, AccessTarget.Asset(teamSlug, assetName, shared)) is { } denied)
+        // One round trip for both: a missing team and a missing asset are told apart from the row, after the gate.
+        var query = from t in db.Teams
+                    where t.Slug == teamSlug
+                    from a in db.Assets.Where(a => a.TeamId == t.Id && a.Name == name).DefaultIfEmpty()
+                    select new { Team = t, Asset = a };
+        var row = await (track ? query.AsTracking() : query.AsNoTracking()).SingleOrDefaultAsync(ct);
+        if (await CheckAsync(db, caller, action, teamSlug, assetName, row?.Asset?.Id, ct) is { } denied)
             return denied;
-        if (team is null)
+        if (row is null)
             return TeamErrors.NotFound(teamSlug);
-        if (asset is null)
+        if (row.Asset is null)
             return RegistryErrors.AssetNotFound(assetName);
-        return (team, asset);
+        return (row.Team, row.Asset);
+    }
+
+    public static async Task<Result<(Guid TeamId, Asset Asset, AssetVersion Version)>> FindVersionAsync(PortalDbContext db, CallerAccess caller,
+        string team, string asset, string version, PortalAction action, CancellationToken ct, bool trackAsset = false)
+    {
+        // A version that cannot be parsed names nothing: say so (400), after the gate has had its say, rather than look it up.
+        var parsed = AssetVersion.ParseVersion(version);
+        if (!parsed.IsSuccess)
+        {
+            var gated = await RegistryAccess.FindAsync(db, caller, team, asset, action, ct);
+            return gated.IsSuccess ? parsed.Error! : gated.Error!;
+        }
+        var normalized = parsed.Value.ToString();
+        var name = Names.Canonical(asset);
+        // Team, asset and version in one round trip; the version comes back tracked for the caller to change, the asset only when asked.
+        var row = await (
+            from t in db.Teams
+            where t.Slug == team
+            from a in db.Assets.Where(a => a.TeamId == t.Id && a.Name == name).DefaultIfEmpty()
+            from v in db.Versions.Where(v => v.AssetId == a.Id && v.Version == normalized).DefaultIfEmpty()
+            select new { Team = t, Asset = a, Version = v }).AsTracking().SingleOrDefaultAsync(ct);
+        if (row is not null)
+        {
+            db.Entry(row.Team).State = EntityState.Detached;
+            if (row.Asset is not null && !trackAsset)
+                db.Entry(row.Asset).State = EntityState.Detached;
+        }
+        if (await RegistryAccess.CheckAsync(db, caller, action, team, asset, row?.Asset?.Id, ct) is { } denied)
+            return denied;
+        if (row is null)
+            return TeamErrors.NotFound(team);
+        if (row.Asset is null)
+            return RegistryErrors.AssetNotFound(asset);
+        return row.Version is null ? RegistryErrors.VersionNotFound(version) : (row.Team.Id, row.Asset, row.Version);
+    }
+
+    /// <summary>
+    /// The gate's answer for an asset. A share only ever adds a right, so it is looked up only when the caller's own roles do not
+    /// already allow the action: a team's members, the usual callers, cost no query for it.
+    /// </summary>
+    public static async Task<Error?> CheckAsync(PortalDbContext db, CallerAccess caller, PortalAction action, string teamSlug, string assetName, Guid? assetId,
+        CancellationToken ct)
+    {
+        if (AccessGate.Check(caller, action, AccessTarget.Asset(teamSlug, assetName, false)) is not { } denied)
+            return null;
+        // A missing asset and an invisible one get the same answer, so names cannot be probed.
+        return assetId is { } id && await IsSharedWithAsync(db, caller, id, ct)
+            ? AccessGate.Check(caller, action, AccessTarget.Asset(teamSlug, assetName, true))
+            : denied;
     }
 
     public static async Task<bool> CanReadAsync(PortalDbContext db, CallerAccess caller, string teamSlug, Guid assetId, CancellationToken ct) =>
-        caller.Allows(PortalAction.ReadAsset, AccessTarget.Asset(teamSlug, "", await IsSharedWithAsync(db, caller, assetId, ct)));
+        await CheckAsync(db, caller, PortalAction.ReadAsset, teamSlug, "", assetId, ct) is null;
 
     /// <summary>Every asset one of the caller's teams holds a read-only share of: for walks that ask about many assets.</summary>
     public static async Task<HashSet<Guid>> SharedWithAsync(PortalDbContext db, CallerAccess caller, CancellationToken ct)

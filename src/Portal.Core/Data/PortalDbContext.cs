@@ -72,7 +72,26 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        // Changes are detected once per save: every look at the tracked entries below (the guards, the chain) would otherwise
+        // compare every tracked entity with its snapshot again. The chain only numbers and hashes events being added, whose
+        // values are read from the entities as they are written.
+        if (!ChangeTracker.AutoDetectChangesEnabled)
+            return await SaveDetectedAsync(acceptAllChangesOnSuccess, cancellationToken);
+        ChangeTracker.DetectChanges();
+        ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return await SaveDetectedAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally
+        {
+            ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+    }
+
+    private Task<int> SaveDetectedAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken)
     {
         GuardAppendOnly();
         return AuditChain.HasPending(this)
@@ -124,10 +143,22 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
 
     public override ValueTask DisposeAsync()
     {
+        ReportUnauditedInTransaction();
+        return base.DisposeAsync();
+    }
+
+    public override void Dispose()
+    {
+        ReportUnauditedInTransaction();
+        base.Dispose();
+    }
+
+    // Contexts are pooled: what one lease noted must be reported and forgotten before the next lease begins.
+    private void ReportUnauditedInTransaction()
+    {
         if (_unauditedInTransaction.Count > 0)
             UnauditedSaveObserver?.Invoke(Database.GetConnectionString(), [.. _unauditedInTransaction.Distinct()]);
         _unauditedInTransaction.Clear();
-        return base.DisposeAsync();
     }
 
     private void GuardAppendOnly()

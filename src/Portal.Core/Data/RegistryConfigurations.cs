@@ -51,10 +51,20 @@ internal static class JsonDictionary
         v => JsonSerializer.Serialize(v, Json),
         v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, Json) ?? new Dictionary<string, string>());
 
+    // Compared entry by entry: change detection runs on every save of a tracked version, and serializing both sides each time was
+    // the most expensive part of it.
     public static readonly ValueComparer<Dictionary<string, string>> Comparer = new(
-        (a, c) => JsonSerializer.Serialize(a, Json) == JsonSerializer.Serialize(c, Json),
-        v => JsonSerializer.Serialize(v, Json).GetHashCode(StringComparison.Ordinal),
+        (a, c) => SameEntries(a, c),
+        v => HashOf(v),
         v => new Dictionary<string, string>(v));
+
+    private static bool SameEntries(Dictionary<string, string>? a, Dictionary<string, string>? c) =>
+        ReferenceEquals(a, c) || (a is not null && c is not null && a.Count == c.Count
+            && a.All(entry => c.TryGetValue(entry.Key, out var value) && string.Equals(value, entry.Value, StringComparison.Ordinal)));
+
+    // Order-independent, as the equality is.
+    private static int HashOf(Dictionary<string, string> v) =>
+        v.Aggregate(v.Count, (hash, entry) => hash ^ HashCode.Combine(entry.Key, entry.Value));
 }
 
 internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<AssetVersion>

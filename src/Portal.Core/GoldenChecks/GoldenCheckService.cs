@@ -114,7 +114,7 @@ public sealed class GoldenCheckService(IDbContextFactory<PortalDbContext> dbFact
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RunGoldenChecks, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RunGoldenChecks, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var (teamId, target, v) = found.Value;
@@ -159,7 +159,7 @@ public sealed class GoldenCheckService(IDbContextFactory<PortalDbContext> dbFact
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var versionId = found.Value.Version.Id;

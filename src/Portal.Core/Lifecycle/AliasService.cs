@@ -55,7 +55,7 @@ public sealed class AliasService(IDbContextFactory<PortalDbContext> dbFactory, T
         if (!Slug.IsValid(alias))
             return LifecycleErrors.AliasInvalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RequestTransitions, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RequestTransitions, ct);
         if (!found.IsSuccess)
             return found.Error!;
         if (found.Value.Version.Status != VersionStatus.Ready)

@@ -83,13 +83,13 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
     public async Task<Result<TransitionReview>> ReviewAsync(CallerAccess caller, long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.TransitionRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null || await TransitionService.TargetOfAsync(db, request, ct) is not { } target)
+        if (await TransitionService.WithSubjectAsync(db.TransitionRequests.AsNoTracking(), db, id, ct) is not var (request, subject, _, _))
             return LifecycleErrors.NotFound(id);
+        var target = subject.Target(request);
         var canDecide = caller.Allows(PortalAction.DecideTransitions, target);
         if (!canDecide && !caller.Allows(PortalAction.ReadAsset, target))
             return LifecycleErrors.NotFound(id);
-        var view = await TransitionService.ViewAsync(db, id, ct);
+        var view = TransitionService.View(request, subject, await TransitionService.DecisionsOf(db, [id]).ToListAsync(ct));
         var production = await db.Versions.AsNoTracking().Where(v => v.AssetId == request.AssetId && v.Stage == Stage.Production && v.Id != request.VersionId)
             .Select(v => new { v.Id, v.Version }).SingleOrDefaultAsync(ct);
         // The same values the policies judge: the latest summary value per metric and slice.

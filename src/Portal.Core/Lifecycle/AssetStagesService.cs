@@ -40,7 +40,7 @@ public sealed class AssetStagesService(IDbContextFactory<PortalDbContext> dbFact
     public async Task<Result<VersionStages>> ForVersionAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id;

@@ -1,10 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Access;
+using Portal.Core.Assets;
 using Portal.Core.Audit;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Policies;
 using Portal.Core.Teams;
+using Portal.Core.Versions;
 
 namespace Portal.Core.Lifecycle;
 
@@ -19,8 +21,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<Result<TransitionView>> DecideAsync(CallerAccess caller, long id, bool approve, string? comment, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.TransitionRequests.SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null || await TransitionService.SubjectAsync(db, request, ct) is not { } subject)
+        if (await TransitionService.WithSubjectAsync(db.TransitionRequests, db, id, ct) is not var (request, subject, version, asset))
             return LifecycleErrors.NotFound(id);
         var target = subject.Target(request);
         if (AccessGate.Check(caller, PortalAction.DecideTransitions, target) is { } denied)
@@ -60,7 +61,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         if (!approve)
             TransitionService.Close(request, TransitionState.Rejected, caller.Actor.Name, null, now);
         else
-            refusal = await ApplyIfReadyAsync(db, caller.Actor, request, target.TeamSlug!, [.. earlier, decision], now, ct);
+            refusal = await ApplyIfReadyAsync(db, caller.Actor, request, subject.Head, (version, asset), [.. earlier, decision], now, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -81,8 +82,8 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
     }
 
     /// <summary>Runs the policies again with the approvals given; moves the version when everything holds.</summary>
-    private async Task<Error?> ApplyIfReadyAsync(PortalDbContext db, Actor actor, TransitionRequest request, string assetTeam,
-        IReadOnlyList<TransitionDecision> decisions, DateTimeOffset now, CancellationToken ct)
+    private async Task<Error?> ApplyIfReadyAsync(PortalDbContext db, Actor actor, TransitionRequest request, VersionHead head,
+        (AssetVersion Version, Asset Asset) subject, IReadOnlyList<TransitionDecision> decisions, DateTimeOffset now, CancellationToken ct)
     {
         var approvals = decisions.Where(d => d.Approved).Select(d => new ApprovalFact(d.PersonKey, d.Team, d.Role)).ToList();
         var required = LifecycleJson.ReadList<ApprovalRequirement>(request.RequiredApprovalsJson);
@@ -91,7 +92,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
             TransitionService.Close(request, TransitionState.Applied, actor.Name, "Rollback reviewed.", now);
             return null;
         }
-        var evaluation = await policies.EvaluateAsync(db, request.VersionId, request.Target, approvals, ct);
+        var evaluation = await policies.EvaluateAsync(db, head, request.Target, approvals, ct);
         request.ApplyEvaluationJson = LifecycleJson.Write(evaluation.Results);
         if (!evaluation.ChecksPass)
         {
@@ -100,10 +101,9 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
                 after: new { RequestId = request.Id, Failed = evaluation.CheckFailures.Select(f => $"{f.Policy}/{f.Rule}").ToList() });
             return LifecycleErrors.PolicyFailed(evaluation.CheckFailures);
         }
-        if (!evaluation.Passes || !Satisfied(required, approvals, assetTeam))
+        if (!evaluation.Passes || !Satisfied(required, approvals, head.Team))
             return null;
-        var asset = await db.Assets.SingleAsync(a => a.Id == request.AssetId, ct);
-        var version = await db.Versions.SingleAsync(v => v.Id == request.VersionId, ct);
+        var (version, asset) = subject;
         var target = TransitionTarget.Parse(request.Target).Value;
         if (target.Stage is { } to && !TransitionTarget.IsAllowed(version.Stage, to))
             return LifecycleErrors.InvalidMove(version.Stage, to);

@@ -22,7 +22,7 @@ public sealed class LifecycleOptions
 /// policies when made, applied at once when the policy needs no person to sign, else waiting in the
 /// approvers' queues. Decisions are <see cref="DecisionService"/>'s.
 /// </summary>
-public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFactory, IPolicyEvaluator policies, TimeProvider clock,
+public sealed partial class TransitionService(IDbContextFactory<PortalDbContext> dbFactory, IPolicyEvaluator policies, TimeProvider clock,
     ApprovalSignal signal)
 {
     public async Task<Result<TransitionView>> RequestAsync(CallerAccess caller, string team, string asset, string version, string target, string? justification,
@@ -34,7 +34,7 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
         if ((justification?.Length ?? 0) > 2000)
             return LifecycleErrors.JustificationTooLong;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RequestTransitions, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RequestTransitions, ct, trackAsset: true);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -49,7 +49,9 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
             return LifecycleErrors.Duplicate;
 
         var now = clock.GetUtcNow();
-        var evaluation = await policies.EvaluateAsync(db, v.Id, targetText, [], ct);
+        var subject = new Subject(team, found.Value.Asset.Name, found.Value.Asset.Kind, v.Version, v.CreatedByActorId,
+            VersionHead.Of(found.Value.TeamId, team, found.Value.Asset, v));
+        var evaluation = await policies.EvaluateAsync(db, subject.Head, targetText, [], ct);
         var required = await RequiredApprovalsAsync(db, found.Value.Asset.Id, parsed.Value, evaluation, ct);
         var request = new TransitionRequest
         {
@@ -58,6 +60,12 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
             EvaluationJson = LifecycleJson.Write(evaluation.Results), RequiredApprovalsJson = LifecycleJson.Write(required),
             ApprovingTeams = required.Select(r => r.Team).OfType<string>().Where(t => t != team).Distinct().ToList(),
         };
+        // The outcome is known before the row is written, so it is written once; the stage move and the events need its id.
+        var applyNow = evaluation.ChecksPass && required.Count == 0;
+        if (!evaluation.ChecksPass)
+            Close(request, TransitionState.Rejected, "policy gate", "The policy gate refused it when it was made.", now);
+        else if (applyNow)
+            Close(request, TransitionState.Applied, "policy gate", null, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.TransitionRequests.Add(request);
         await db.SaveChangesAsync(ct);
@@ -67,16 +75,13 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
         Error? refusal = null;
         if (!evaluation.ChecksPass)
         {
-            Close(request, TransitionState.Rejected, "policy gate", "The policy gate refused it when it was made.", now);
             db.Record(caller.Actor, now, "transition.refused", "version", v.Id.ToString(), request.TeamId,
                 after: new { RequestId = request.Id, Failed = evaluation.CheckFailures.Select(f => $"{f.Policy}/{f.Rule}").ToList() });
             refusal = LifecycleErrors.PolicyFailed(evaluation.CheckFailures);
         }
-        else if (required.Count == 0)
+        else if (applyNow)
         {
-            var tracked = await db.Assets.SingleAsync(a => a.Id == request.AssetId, ct);
-            await StageMover.MoveAsync(db, tracked, v, parsed.Value, caller.Actor, now, request.Id, "Every rule passed; the policy needs no approval", ct);
-            Close(request, TransitionState.Applied, "policy gate", null, now);
+            await StageMover.MoveAsync(db, found.Value.Asset, v, parsed.Value, caller.Actor, now, request.Id, "Every rule passed; the policy needs no approval", ct);
             db.Record(caller.Actor, now, "transition.applied", "version", v.Id.ToString(), request.TeamId, after: new { RequestId = request.Id, Target = targetText });
         }
         try
@@ -91,14 +96,13 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
         }
         signal.Changed();
         // Everything the view shows is at hand: a new request has no decisions yet.
-        return refusal ?? (Result<TransitionView>)View(request, team, found.Value.Asset.Name, found.Value.Asset.Kind, v.Version, []);
+        return refusal ?? (Result<TransitionView>)View(request, subject, []);
     }
 
     public async Task<Result<TransitionView>> CancelAsync(CallerAccess caller, long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.TransitionRequests.SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null || await TargetOfAsync(db, request, ct) is not { } target || !caller.Allows(PortalAction.ReadAsset, target))
+        if (await WithSubjectAsync(db.TransitionRequests, db, id, ct) is not var (request, subject, _, _) || !caller.Allows(PortalAction.ReadAsset, subject.Target(request)))
             return LifecycleErrors.NotFound(id);
         if (request.RequestedByPersonKey != caller.Actor.PersonKey)
             return LifecycleErrors.NotRequester;
@@ -117,31 +121,6 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
         }
         signal.Changed();
         return await ViewAsync(db, id, ct);
-    }
-
-    /// <summary>A request, for whoever may read its asset or decide it.</summary>
-    public async Task<Result<TransitionView>> GetAsync(CallerAccess caller, long id, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var request = await db.TransitionRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (request is null || await TargetOfAsync(db, request, ct) is not { } target
-            || !(caller.Allows(PortalAction.ReadAsset, target) || caller.Allows(PortalAction.DecideTransitions, target)))
-            return LifecycleErrors.NotFound(id);
-        return await ViewAsync(db, id, ct);
-    }
-
-    public async Task<Result<IReadOnlyList<TransitionView>>> ListForVersionAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
-        if (!found.IsSuccess)
-            return found.Error!;
-        var ids = await db.TransitionRequests.AsNoTracking().Where(r => r.VersionId == found.Value.Version.Id)
-            .OrderByDescending(r => r.Id).Select(r => r.Id).Take(100).ToListAsync(ct);
-        var views = new List<TransitionView>();
-        foreach (var id in ids)
-            views.Add(await ViewAsync(db, id, ct));
-        return views;
     }
 
     /// <summary>Expires pending requests older than the configured age; safe to run twice.</summary>
@@ -181,40 +160,6 @@ public sealed class TransitionService(IDbContextFactory<PortalDbContext> dbFacto
             || (target.Alias is { } alias && await db.Aliases.AnyAsync(a => a.AssetId == assetId && a.Name == alias && a.IsProtected, ct));
         return gated ? [new ApprovalRequirement(1, TeamRole.Approver, null)] : [];
     }
-
-    /// <summary>What a request is about, by name, with who registered the version: one read serves the gate, separation of duties and the answer.</summary>
-    internal sealed record Subject(string Team, string Asset, AssetKind Kind, string Version, string? RegisteredByActorId)
-    {
-        public AccessTarget Target(TransitionRequest request) => AccessTarget.Asset(Team, Asset, false) with { AlsoDecidedBy = request.ApprovingTeams };
-    }
-
-    internal static Task<Subject?> SubjectAsync(PortalDbContext db, TransitionRequest request, CancellationToken ct) => (
-        from v in db.Versions.AsNoTracking()
-        where v.Id == request.VersionId
-        join a in db.Assets on v.AssetId equals a.Id
-        join t in db.Teams on a.TeamId equals t.Id
-        select new Subject(t.Slug, a.Name, a.Kind, v.Version, v.CreatedByActorId)).SingleOrDefaultAsync(ct);
-
-    internal static async Task<AccessTarget?> TargetOfAsync(PortalDbContext db, TransitionRequest request, CancellationToken ct) =>
-        (await SubjectAsync(db, request, ct))?.Target(request);
-
-    internal static async Task<TransitionView> ViewAsync(PortalDbContext db, long id, CancellationToken ct)
-    {
-        var r = await db.TransitionRequests.AsNoTracking().SingleAsync(x => x.Id == id, ct);
-        var subject = (await SubjectAsync(db, r, ct))!;
-        var decisions = await db.TransitionDecisions.AsNoTracking().Where(d => d.RequestId == id).OrderBy(d => d.DecidedAt).ToListAsync(ct);
-        return View(r, subject, decisions);
-    }
-
-    internal static TransitionView View(TransitionRequest r, Subject subject, IEnumerable<TransitionDecision> decisions) =>
-        View(r, subject.Team, subject.Asset, subject.Kind, subject.Version,
-            decisions.Select(d => new DecisionView(d.Approved, d.Comment, d.ActorName, d.Team, d.Role, d.DecidedAt)).ToList());
-
-    private static TransitionView View(TransitionRequest r, string team, string asset, AssetKind kind, string version, IReadOnlyList<DecisionView> decisions) =>
-        new(r.Id, team, asset, kind, version, r.Target, r.Justification, r.State, r.RequestedBy,
-            r.CreatedAt, r.ClosedAt, r.ClosedBy, r.CloseReason, r.IsRollbackReview, LifecycleJson.ReadList<RuleResult>(r.EvaluationJson),
-            r.ApplyEvaluationJson is null ? null : LifecycleJson.ReadList<RuleResult>(r.ApplyEvaluationJson),
-            LifecycleJson.ReadList<ApprovalRequirement>(r.RequiredApprovalsJson), decisions, r.Revision);
 
     private static List<string> Summary(PolicyEvaluation evaluation) =>
         evaluation.Results.Select(r => $"{r.Policy}/{r.Rule}: {r.Outcome}").ToList();

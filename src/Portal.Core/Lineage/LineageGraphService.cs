@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Access;
+using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Teams;
@@ -24,7 +25,7 @@ public sealed partial class LineageGraphService(IDbContextFactory<PortalDbContex
         if (depth is < 1 or > MaxDepth)
             return Paging.Invalid(new Dictionary<string, string[]> { ["depth"] = [$"A depth from 1 to {MaxDepth}."] });
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var walk = new LineageWalk(db, caller);
@@ -42,7 +43,7 @@ public sealed partial class LineageGraphService(IDbContextFactory<PortalDbContex
     public async Task<Result<IReadOnlyList<ImpactedVersion>>> ImpactAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var via = $"{team}/{found.Value.Asset.Name}@{found.Value.Version.Version}";

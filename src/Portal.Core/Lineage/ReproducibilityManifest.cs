@@ -30,7 +30,7 @@ public sealed class ReproducibilityService(IDbContextFactory<PortalDbContext> db
     public async Task<Result<ReproducibilityManifest>> GetAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;

@@ -1,6 +1,7 @@
 using Portal.Core.Access;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
+using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Teams;
@@ -16,7 +17,7 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<Result<ModelCardView>> GetAsync(CallerAccess caller, string team, string asset, string version, int? revision = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id;
@@ -38,7 +39,7 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
         if (sections.Values.Any(v => v is null || v.Length > ModelCardRevision.MaxSectionLength || Names.TextProblem(v) is not null))
             return Error.Validation("model-card.invalid", $"A section may have at most {ModelCardRevision.MaxSectionLength} characters of printable text, tabs and line breaks.");
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id;

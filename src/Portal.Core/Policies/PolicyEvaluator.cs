@@ -31,9 +31,8 @@ public sealed class PolicyEvaluator(TimeProvider clock) : IPolicyEvaluator
     /// asset's team whose <c>applies-to</c> selects the asset's kind and tags and <paramref name="target"/>
     /// ("Staging", "Production", "Archived" or "alias:{name}").
     /// </summary>
-    public async Task<PolicyEvaluation> EvaluateAsync(PortalDbContext db, Guid versionId, string target, IReadOnlyList<ApprovalFact> approvals, CancellationToken ct)
+    public async Task<PolicyEvaluation> EvaluateAsync(PortalDbContext db, VersionHead head, string target, IReadOnlyList<ApprovalFact> approvals, CancellationToken ct)
     {
-        var head = await PolicyFacts.HeadAsync(db, versionId, ct) ?? throw new InvalidOperationException($"Version {versionId} does not exist.");
         // Select first, then read only what the selected rules judge: a target no policy governs reads no
         // facts at all, and of a version's metrics only the named ones are loaded.
         var selected = (await LatestRevisions(db, head.TeamId).ToListAsync(ct)).Select(LoadedPolicy.From)

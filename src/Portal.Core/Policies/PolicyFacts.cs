@@ -10,19 +10,23 @@ public sealed record VersionHead(Guid VersionId, Guid AssetId, Guid TeamId, stri
     string? GitCommit)
 {
     public IReadOnlySet<string> AllTags { get; } = AssetTags.Concat(VersionTags).ToHashSet(StringComparer.Ordinal);
-}
 
-/// <summary>Reads from the database what the rules judge about one version.</summary>
-internal static class PolicyFacts
-{
     /// <summary>The version's own row as the gate needs it (kind and tags select the policies), or null when it does not exist.</summary>
-    public static Task<VersionHead?> HeadAsync(PortalDbContext db, Guid versionId, CancellationToken ct) => (
+    public static Task<VersionHead?> ReadAsync(PortalDbContext db, Guid versionId, CancellationToken ct) => (
         from v in db.Versions.AsNoTracking()
         where v.Id == versionId
         join a in db.Assets on v.AssetId equals a.Id
         join t in db.Teams on a.TeamId equals t.Id
         select new VersionHead(v.Id, v.AssetId, a.TeamId, t.Slug, a.Kind, a.Tags, v.Tags, v.GitCommit)).SingleOrDefaultAsync(ct);
 
+    /// <summary>The head of a version already read with its asset: no query needed.</summary>
+    public static VersionHead Of(Guid teamId, string team, Assets.Asset asset, Versions.AssetVersion version) =>
+        new(version.Id, asset.Id, teamId, team, asset.Kind, asset.Tags, version.Tags, version.GitCommit);
+}
+
+/// <summary>Reads from the database what the rules judge about one version.</summary>
+internal static class PolicyFacts
+{
     /// <summary>The facts the rules judge, reading only what <paramref name="needs"/> names. Approvals are left empty for the caller to add.</summary>
     public static async Task<VersionFacts> GatherAsync(PortalDbContext db, VersionHead head, FactNeeds needs, DateTimeOffset now, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Access;
 using Portal.Core.Audit;
+using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.PromptTemplates;
@@ -75,7 +76,7 @@ public sealed class PolicyService(IDbContextFactory<PortalDbContext> dbFactory, 
         CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var scope = policy.Team is null ? Result<Guid?>.From(null) : await ScopeAsync(db, caller, policy.Team, PortalAction.ViewTeam, ct);
@@ -86,7 +87,7 @@ public sealed class PolicyService(IDbContextFactory<PortalDbContext> dbFactory, 
         var revision = await RevisionAsync(db, scope.Value, policy.Name, policy.Revision, ct);
         if (!revision.IsSuccess)
             return revision.Error!;
-        var head = (await PolicyFacts.HeadAsync(db, found.Value.Version.Id, ct))!;
+        var head = (await VersionHead.ReadAsync(db, found.Value.Version.Id, ct))!;
         var facts = await PolicyFacts.GatherAsync(db, head, FactNeeds.Everything, clock.GetUtcNow(), ct);
         return PolicyEvaluator.DryRun(LoadedPolicy.From(revision.Value), facts, normalized);
     }

@@ -45,7 +45,7 @@ public sealed class PromptTemplateService(IDbContextFactory<PortalDbContext> dbF
     public async Task<Result<PromptTemplateView>> GetAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         if (found.Value.Asset.Kind != AssetKind.PromptTemplate)

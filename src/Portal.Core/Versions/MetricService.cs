@@ -2,6 +2,7 @@ using Portal.Core.Access;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Audit;
+using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Teams;
@@ -50,7 +51,7 @@ public sealed partial class MetricService(IDbContextFactory<PortalDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // Golden-check and production figures are evidence the gates rely on: people cannot write them.
         var evidence = metrics.Count(m => m.Source is MetricSource.GoldenCheck or MetricSource.Production);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version,
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version,
             evidence == metrics.Count ? PortalAction.RecordEvidence : PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
@@ -73,7 +74,7 @@ public sealed partial class MetricService(IDbContextFactory<PortalDbContext> dbF
     public async Task<Result<IReadOnlyList<MetricView>>> ListAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await VersionService.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var id = found.Value.Version.Id;

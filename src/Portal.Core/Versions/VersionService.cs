@@ -30,7 +30,7 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
     public async Task<Result<VersionDetail>> GetAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         return found.IsSuccess ? await DetailAsync(db, caller, team, found.Value.Version.Id, ct) : found.Error!;
     }
 
@@ -68,7 +68,7 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
     public async Task<Result<IReadOnlyList<VersionEvent>>> HistoryAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var events = await History(db, found.Value.Version.Id).Take(200).ToListAsync(ct);
@@ -103,7 +103,7 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         IReadOnlyList<string> tags, int? ifMatch, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -134,7 +134,7 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
     private async Task<Result<VersionDetail>> TransitionAsync(CallerAccess caller, string team, string asset, string version, VersionStatus target, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
+        var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RegisterAssets, ct);
         if (!found.IsSuccess)
             return found.Error!;
         var v = found.Value.Version;
@@ -164,22 +164,6 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         foreach (var run in checks.Where(r => !r.External))
             goldenRuns.Enqueue(run.Id);
         return await DetailAsync(db, caller, team, v.Id, ct);
-    }
-
-    internal static async Task<Result<(Guid TeamId, Asset Asset, AssetVersion Version)>> FindVersionAsync(PortalDbContext db, CallerAccess caller,
-        string team, string asset, string version, PortalAction action, CancellationToken ct)
-    {
-        var found = await RegistryAccess.FindAsync(db, caller, team, asset, action, ct);
-        if (!found.IsSuccess)
-            return found.Error!;
-        var assetId = found.Value.Asset.Id;
-        // A version that cannot be parsed names nothing: say so (400) rather than look it up.
-        var parsed = AssetVersion.ParseVersion(version);
-        if (!parsed.IsSuccess)
-            return parsed.Error!;
-        var normalized = parsed.Value.ToString();
-        var v = await db.Versions.SingleOrDefaultAsync(x => x.AssetId == assetId && x.Version == normalized, ct);
-        return v is null ? RegistryErrors.VersionNotFound(version) : (found.Value.Team.Id, found.Value.Asset, v);
     }
 
     private static async Task<VersionDetail> DetailAsync(PortalDbContext db, CallerAccess caller, string team, Guid id, CancellationToken ct)

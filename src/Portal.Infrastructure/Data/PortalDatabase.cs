@@ -15,7 +15,7 @@ public static class PortalDatabase
         var migrations = MigrationsAssembly(provider);
         _ = provider switch
         {
-            DatabaseProvider.Sqlite => builder.UseSqlite(connectionString, o => o.MigrationsAssembly(migrations)).AddInterceptors(SqliteWriteQueue.Instance),
+            DatabaseProvider.Sqlite => SqliteWriteQueue.Use(builder.UseSqlite(connectionString, o => o.MigrationsAssembly(migrations))),
             DatabaseProvider.PostgreSql => builder.UseNpgsql(connectionString, o => o.MigrationsAssembly(migrations)),
             DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString, o => o.MigrationsAssembly(migrations).EnableRetryOnFailure()),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Database:Provider must be Sqlite, PostgreSql or SqlServer."),

@@ -27,12 +27,24 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _queues = new(StringComparer.Ordinal);
 
-    /// <summary>Which connections hold their file's turn: released at commit, rollback, failure or close, whichever comes first.</summary>
-    private readonly ConditionalWeakTable<DbConnection, SemaphoreSlim> _held = new();
+    /// <summary>
+    /// Which connections hold their file's turn, and for which transaction: released at commit, rollback, failure, disposal or
+    /// close, whichever comes first.
+    /// </summary>
+    private readonly ConditionalWeakTable<DbConnection, Turn> _held = new();
 
     private SqliteWriteQueue()
     {
     }
+
+    /// <summary>
+    /// Puts the queue on a SQLite context. A transaction disposed without commit or rollback (an early return, an exception) ends
+    /// with no interceptor call; EF Core only logs it. The log is therefore watched too: on a connection that stays open (a pooled
+    /// context opens its connection once per unit of work) the turn would otherwise be kept until the connection closes, and the
+    /// context's next transaction would wait for itself.
+    /// </summary>
+    public static DbContextOptionsBuilder Use(DbContextOptionsBuilder builder) =>
+        builder.AddInterceptors(Instance).LogTo((id, _) => id == RelationalEventId.TransactionDisposed, Instance.Disposed);
 
     /// <summary>The migrator's one-time switch of the file to WAL; it stays in the file.</summary>
     public static async Task UseWriteAheadLogAsync(DbConnection connection, CancellationToken ct)
@@ -77,6 +89,19 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
         return result;
     }
 
+    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    {
+        Started(connection, result);
+        return result;
+    }
+
+    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
+        CancellationToken cancellationToken = default)
+    {
+        Started(connection, result);
+        return ValueTask.FromResult(result);
+    }
+
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
@@ -115,7 +140,15 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
     private void Release(TransactionEventData eventData)
     {
         if (eventData.Context is { } context)
-            Release(context.Database.GetDbConnection());
+            Release(context.Database.GetDbConnection(), eventData.Transaction);
+    }
+
+    // A transaction committed earlier is disposed later, perhaps while the connection already runs the next one: only the
+    // transaction that holds the turn gives it back.
+    private void Disposed(EventData eventData)
+    {
+        if (eventData is TransactionEventData transaction)
+            Release(transaction);
     }
 
     private SemaphoreSlim QueueOf(DbConnection connection) =>
@@ -125,19 +158,35 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
     private void Hold(DbConnection connection, SemaphoreSlim queue)
     {
         lock (_held)
-            _held.AddOrUpdate(connection, queue);
+            _held.AddOrUpdate(connection, new Turn(queue));
     }
 
-    private void Release(DbConnection connection)
+    private void Started(DbConnection connection, DbTransaction transaction)
     {
-        SemaphoreSlim? queue;
         lock (_held)
         {
-            if (!_held.TryGetValue(connection, out queue))
+            if (_held.TryGetValue(connection, out var turn))
+                turn.Transaction = transaction;
+        }
+    }
+
+    private void Release(DbConnection connection, DbTransaction? transaction = null)
+    {
+        Turn? turn;
+        lock (_held)
+        {
+            if (!_held.TryGetValue(connection, out turn) || (transaction is not null && turn.Transaction is { } held && held != transaction))
                 return;
             _held.Remove(connection);
         }
-        queue.Release();
+        turn.Queue.Release();
+    }
+
+    private sealed class Turn(SemaphoreSlim queue)
+    {
+        public SemaphoreSlim Queue { get; } = queue;
+
+        public DbTransaction? Transaction { get; set; }
     }
 
     // SQLITE_BUSY, as the driver itself reports a lock it waited for in vain.

@@ -46,7 +46,7 @@ public static class PortalHost
             preserveStaticLogger: true);
         AddTelemetry(services, settings.Telemetry);
 
-        services.AddDbContextFactory<PortalDbContext>(o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
+        OpenConnectionContextFactory.Register(services, o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
         var dataProtection = services.AddDataProtection().SetApplicationName("ai-asset-portal");
         if (settings.KeyProtection.Certificate is { } keyCertificate)
             dataProtection.ProtectKeysWithCertificate(keyCertificate);

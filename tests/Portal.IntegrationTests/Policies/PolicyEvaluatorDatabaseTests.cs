@@ -12,7 +12,7 @@ public sealed class PolicyEvaluatorDatabaseTests(SqlitePortal app) : IClassFixtu
     private async Task<PolicyEvaluation> EvaluateAsync(Guid versionId, string target, params ApprovalFact[] approvals)
     {
         await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
-        return await app.Service<PolicyEvaluator>().EvaluateAsync(db, versionId, target, approvals, CancellationToken.None);
+        return await app.Service<PolicyEvaluator>().EvaluateAsync(db, (await VersionHead.ReadAsync(db, versionId, CancellationToken.None))!, target, approvals, CancellationToken.None);
     }
 
     [Fact]

@@ -1,0 +1,95 @@
+using System.Data;
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Data;
+using Portal.IntegrationTests.Hosting;
+using Portal.Testing;
+
+namespace Portal.IntegrationTests.Data;
+
+/// <summary>A unit of work opens its connection once, when its context is leased, and gives it back when the context is disposed.</summary>
+public abstract class ContextFactoryTests(PortalApp app)
+{
+    protected PortalApp App => app;
+
+    [Fact]
+    public async Task A_leased_context_has_its_connection_open_and_a_returned_one_has_it_closed()
+    {
+        var factory = app.Service<IDbContextFactory<PortalDbContext>>();
+        System.Data.Common.DbConnection connection;
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            connection = db.Database.GetDbConnection();
+            Assert.Equal(ConnectionState.Open, db.Database.GetDbConnection().State);
+            Assert.True(await db.Teams.AnyAsync());
+            Assert.Equal(ConnectionState.Open, db.Database.GetDbConnection().State);
+        }
+
+        Assert.Equal(ConnectionState.Closed, connection.State);
+    }
+
+    [Fact]
+    public async Task Many_units_of_work_in_a_row_hold_no_connections_after_they_end()
+    {
+        var factory = app.Service<IDbContextFactory<PortalDbContext>>();
+        var connections = new List<System.Data.Common.DbConnection>();
+        // More than a PostgreSQL pool holds (100): contexts that kept their connections would exhaust it here.
+        for (var i = 0; i < 150; i++)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            await db.Teams.CountAsync();
+            connections.Add(db.Database.GetDbConnection());
+        }
+
+        Assert.All(connections, connection => Assert.Equal(ConnectionState.Closed, connection.State));
+    }
+
+    [Fact]
+    public async Task A_transaction_left_without_commit_frees_the_writer_for_the_same_context_and_for_others()
+    {
+        var factory = app.Service<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        await using (await db.Database.BeginTransactionAsync())
+            await db.Teams.CountAsync();
+
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await using (var again = await db.Database.BeginTransactionAsync(limit.Token))
+            await again.CommitAsync(limit.Token);
+        await using var other = await factory.CreateDbContextAsync(limit.Token);
+        await using (var tx = await other.Database.BeginTransactionAsync(limit.Token))
+            await tx.CommitAsync(limit.Token);
+    }
+
+    [Fact]
+    public void A_context_leased_without_await_is_open_too()
+    {
+        using var db = app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContext();
+
+        Assert.Equal(ConnectionState.Open, db.Database.GetDbConnection().State);
+    }
+}
+
+public sealed class ContextFactoryTests_Sqlite(SqlitePortal app) : ContextFactoryTests(app), IClassFixture<SqlitePortal>
+{
+    /// <summary>SQLite has one writer per file, which this process queues; PostgreSQL lets both transactions run.</summary>
+    [Fact]
+    public async Task A_committed_transaction_disposed_late_does_not_free_the_writer_of_the_next_one()
+    {
+        var factory = App.Service<IDbContextFactory<PortalDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var first = await db.Database.BeginTransactionAsync();
+        await first.CommitAsync();
+        await using var second = await db.Database.BeginTransactionAsync();
+        await first.DisposeAsync();
+
+        await using var other = await factory.CreateDbContextAsync();
+        var waiting = other.Database.BeginTransactionAsync();
+        await Task.Delay(300);
+        var waitedForTheSecond = !waiting.IsCompleted;
+        await second.CommitAsync();
+        await using var third = await waiting;
+
+        Assert.True(waitedForTheSecond);
+    }
+}
+
+public sealed class ContextFactoryTests_PostgreSql(PostgresPortal app) : ContextFactoryTests(app), IClassFixture<PostgresPortal>;
