@@ -1,6 +1,7 @@
 using System.Data;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
+using Portal.Infrastructure.Data;
 using Portal.IntegrationTests.Hosting;
 using Portal.Testing;
 
@@ -92,4 +93,33 @@ public sealed class ContextFactoryTests_Sqlite(SqlitePortal app) : ContextFactor
     }
 }
 
-public sealed class ContextFactoryTests_PostgreSql(PostgresPortal app) : ContextFactoryTests(app), IClassFixture<PostgresPortal>;
+public sealed class ContextFactoryTests_PostgreSql(PostgresPortal app) : ContextFactoryTests(app), IClassFixture<PostgresPortal>
+{
+    [Fact]
+    public async Task A_statement_sent_again_on_a_connection_is_prepared_and_survives_the_next_lease()
+    {
+        var factory = App.Service<IDbContextFactory<PortalDbContext>>();
+        var slug = "finance";
+        for (var i = 0; i < 3; i++)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            await db.Teams.Where(t => t.Slug == slug).Select(t => t.Id).SingleOrDefaultAsync();
+        }
+
+        await using var check = await factory.CreateDbContextAsync();
+        await check.Teams.Where(t => t.Slug == slug).Select(t => t.Id).SingleOrDefaultAsync();
+        var prepared = await check.Database.SqlQueryRaw<string>("SELECT statement AS \"Value\" FROM pg_prepared_statements").ToListAsync();
+
+        Assert.Contains(prepared, statement => statement.Contains("teams", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0", "0")]
+    [InlineData("Host=db;MaxAutoPrepare=10", "10")]
+    public void A_connection_string_that_sets_preparation_itself_keeps_it(string connectionString, string expected)
+    {
+        var kept = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = PortalDatabase.WithPreparedStatements(connectionString) };
+
+        Assert.Equal(expected, kept.TryGetValue("Max Auto Prepare", out var a) ? a : kept["MaxAutoPrepare"]);
+    }
+}
