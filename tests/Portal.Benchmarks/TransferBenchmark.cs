@@ -132,12 +132,22 @@ internal static class TransferBenchmark
             peaks is null ? null : Math.Round(peaks.Max(), 1));
     }
 
-    /// <summary>A warm-up, then <see cref="Runs"/> timed runs.</summary>
+    /// <summary>A warm-up, then <see cref="Runs"/> timed runs, each after the disk has settled.</summary>
     private static List<double> Series(Func<double> run)
     {
         run();
-        return Enumerable.Range(0, Runs).Select(_ => run()).ToList();
+        return Enumerable.Range(0, Runs).Select(_ =>
+        {
+            Settle();
+            return run();
+        }).ToList();
     }
+
+    /// <summary>
+    /// Writes out the dirty pages the run before left (untimed): otherwise a run pays for its predecessor's writeback when the
+    /// kernel throttles writers, and the same code measured 62–80 % of the floor from one run to the next.
+    /// </summary>
+    private static void Settle() => TransferTools.Shell("sync");
 
     private static async Task<(List<double> Times, List<double> Peaks)> SeriesAsync(Func<Task<(double Seconds, double PeakGrowthMiB)>> run)
     {
@@ -146,6 +156,7 @@ internal static class TransferBenchmark
         var peaks = new List<double>();
         for (var i = 0; i < Runs; i++)
         {
+            Settle();
             var (seconds, peak) = await run();
             times.Add(seconds);
             peaks.Add(peak);
