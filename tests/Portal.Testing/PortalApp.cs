@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Teams;
@@ -65,6 +67,33 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseSetting("Security:RateLimits:ApiPerMinute", "100000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             builder.UseSetting(key, value);
+    }
+
+    /// <summary>
+    /// UseKestrel(port) registers Kestrel's memory pool factory again, after the portal's own; in the portal's own host the portal's
+    /// comes last and is the one Kestrel takes. The provider is built with the portal's last here too, so that tests and benchmarks
+    /// run what production runs.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        builder.UseServiceProviderFactory(new PortalRegistrationsLast());
+        return base.CreateHost(builder);
+    }
+
+    private sealed class PortalRegistrationsLast : IServiceProviderFactory<IServiceCollection>
+    {
+        public IServiceCollection CreateBuilder(IServiceCollection services) => services;
+
+        public IServiceProvider CreateServiceProvider(IServiceCollection services)
+        {
+            var portals = services.Where(d => d.ServiceType == typeof(IMemoryPoolFactory<byte>) && d.ImplementationType?.Assembly == typeof(Program).Assembly).ToList();
+            foreach (var portal in portals)
+            {
+                services.Remove(portal);
+                services.Add(portal);
+            }
+            return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        }
     }
 
     public override async ValueTask DisposeAsync()

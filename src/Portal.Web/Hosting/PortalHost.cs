@@ -114,6 +114,8 @@ public static class PortalHost
                 o.HandshakeTimeout = TimeSpan.FromSeconds(15);
             });
         services.AddMudServices();
+        // Registered after Kestrel's own (made with the builder), so it is the one Kestrel resolves: see LargeBlockMemoryPool.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
         services.AddPortalApi(settings);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
