@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Portal.Core.Artifacts;
@@ -19,6 +20,8 @@ internal sealed class S3RangeReadStream(IAmazonS3 s3, string bucket, string key,
         set => Seek(value, SeekOrigin.Begin);
     }
 
+    // A download reads in pieces of 64 KiB, 16,384 per GiB: the pooled builder spares each one its state-machine box.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_position >= length || buffer.Length == 0)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Portal.Web.Components.Shared;
 
 /// <summary>A read-only pass-through that reports how much of a known length was read, at most every whole percent.</summary>
@@ -14,6 +16,8 @@ public sealed class ProgressStream(Stream inner, long length, Action<double> rep
 
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
+    // A browser upload arrives in many small pieces over the circuit: the pooled builder spares each one its state-machine box.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken));
 
