@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Portal.E2ETests.Pages;
@@ -28,10 +29,15 @@ public sealed class PortalShell(IPage page)
     public ILocator Heading => page.GetByRole(AriaRole.Heading, new() { Level = 1 });
 
     /// <summary>
-    /// Waits for a navigation the app makes itself: Blazor changes the URL within the document, so no "load" event follows,
-    /// and waiting for one timed out when the URL had already changed. Only the URL is awaited.
+    /// Waits for a navigation the app makes itself by polling the address. Blazor changes the URL within the document, so no
+    /// "load" event follows; and waiting for the navigation event itself timed out once in CI with the page already at the
+    /// address (the failure screenshot showed it). The address is what the test needs, so the address is what is awaited.
     /// </summary>
-    public Task WaitForAppNavigationAsync(string urlGlob) => page.WaitForURLAsync(urlGlob, new() { WaitUntil = WaitUntilState.Commit });
+    public Task WaitForAppNavigationAsync(string urlGlob) => Assertions.Expect(page).ToHaveURLAsync(GlobPattern(urlGlob));
+
+    // "**" matches anything, "*" anything but a slash, as in Playwright's own URL globs.
+    private static Regex GlobPattern(string glob) =>
+        new("^" + Regex.Escape(glob).Replace(@"\*\*", ".*", StringComparison.Ordinal).Replace(@"\*", "[^/]*", StringComparison.Ordinal) + "$");
 
     /// <summary>Waits until the interactive circuit is up, so clicks reach their handlers.</summary>
     public async Task WaitForInteractiveAsync()
