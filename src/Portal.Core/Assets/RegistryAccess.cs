@@ -42,12 +42,7 @@ internal static class RegistryAccess
         var normalized = parsed.Value.ToString();
         var name = Names.Canonical(asset);
         // Team, asset and version in one round trip; the version comes back tracked for the caller to change, the asset only when asked.
-        var row = await (
-            from t in db.Teams
-            where t.Slug == team
-            from a in db.Assets.Where(a => a.TeamId == t.Id && a.Name == name).DefaultIfEmpty()
-            from v in db.Versions.Where(v => v.AssetId == a.Id && v.Version == normalized).DefaultIfEmpty()
-            select new { Team = t, Asset = a, Version = v }).AsTracking().SingleOrDefaultAsync(ct);
+        var row = await VersionRow.Find.For(db)(db, team, name, normalized, ct);
         if (row is not null)
         {
             db.Entry(row.Team).State = EntityState.Detached;
@@ -61,6 +56,25 @@ internal static class RegistryAccess
         if (row.Asset is null)
             return RegistryErrors.AssetNotFound(asset);
         return row.Version is null ? RegistryErrors.VersionNotFound(version) : (row.Team.Id, row.Asset, row.Version);
+    }
+
+    /// <summary>Team, asset and version as one row; asset and version are null when missing.</summary>
+    private sealed class VersionRow
+    {
+        // Every version-scoped call starts here: compiled once, it skips EF Core's per-call expression work (parameter extraction, cache key).
+        public static readonly PerModel<Func<PortalDbContext, string, string, string, CancellationToken, Task<VersionRow?>>> Find = new(() => EF.CompileAsyncQuery(
+            (PortalDbContext db, string team, string name, string version, CancellationToken ct) => (
+                from t in db.Teams
+                where t.Slug == team
+                from a in db.Assets.Where(a => a.TeamId == t.Id && a.Name == name).DefaultIfEmpty()
+                from v in db.Versions.Where(v => v.AssetId == a.Id && v.Version == version).DefaultIfEmpty()
+                select new VersionRow { Team = t, Asset = a, Version = v }).AsTracking().SingleOrDefault()));
+
+        public required Team Team { get; init; }
+
+        public Asset? Asset { get; init; }
+
+        public AssetVersion? Version { get; init; }
     }
 
     /// <summary>

@@ -83,7 +83,7 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
     public async Task<Result<TransitionReview>> ReviewAsync(CallerAccess caller, long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await TransitionService.WithSubjectAsync(db.TransitionRequests.AsNoTracking(), db, id, ct) is not var (request, subject, _, _))
+        if (await TransitionService.WithSubjectAsync(db, id, ct) is not var (request, subject, _, _))
             return LifecycleErrors.NotFound(id);
         var target = subject.Target(request);
         var canDecide = caller.Allows(PortalAction.DecideTransitions, target);

@@ -21,7 +21,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
     public async Task<Result<TransitionView>> DecideAsync(CallerAccess caller, long id, bool approve, string? comment, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await TransitionService.WithSubjectAsync(db.TransitionRequests, db, id, ct) is not var (request, subject, version, asset))
+        if (await TransitionService.WithSubjectAsync(db, id, ct) is not var (request, subject, version, asset))
             return LifecycleErrors.NotFound(id);
         var target = subject.Target(request);
         if (AccessGate.Check(caller, PortalAction.DecideTransitions, target) is { } denied)
@@ -42,7 +42,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         if (person == request.RequestedByPersonKey || person == await PersonOfAsync(db, subject.RegisteredByActorId, ct))
             return await RefuseAsync(db, caller, request, "separation-of-duties", LifecycleErrors.SelfApproval, ct);
         // Read once: the replay check, the approvals the policies count and the answer all come from these.
-        var earlier = await db.TransitionDecisions.AsNoTracking().Where(d => d.RequestId == id).OrderBy(d => d.DecidedAt).ToListAsync(ct);
+        var earlier = await Decisions.For(db)(db, id).ToListAsync(ct);
         if (earlier.Any(d => d.PersonKey == person))
             return await RefuseAsync(db, caller, request, "replay", LifecycleErrors.AlreadyDecided, ct);
 
@@ -80,6 +80,13 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         signal.Changed();
         return refusal ?? (Result<TransitionView>)TransitionService.View(request, subject, [.. earlier, decision]);
     }
+
+    // Every decision reads both: compiled once, they skip EF Core's per-call expression work.
+    private static readonly PerModel<Func<PortalDbContext, long, IAsyncEnumerable<TransitionDecision>>> Decisions = new(() => EF.CompileAsyncQuery<PortalDbContext, long, TransitionDecision>(
+        (db, id) => db.TransitionDecisions.AsNoTracking().Where(d => d.RequestId == id).OrderBy(d => d.DecidedAt)));
+
+    private static readonly PerModel<Func<PortalDbContext, Guid, CancellationToken, Task<Guid?>>> TokenCreator = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid id, CancellationToken ct) => db.ApiTokens.Where(t => t.Id == id).Select(t => (Guid?)t.CreatedByUserId).SingleOrDefault()));
 
     /// <summary>Runs the policies again with the approvals given; moves the version when everything holds.</summary>
     private async Task<Error?> ApplyIfReadyAsync(PortalDbContext db, Actor actor, TransitionRequest request, VersionHead head,
@@ -130,7 +137,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
     {
         if (!Guid.TryParse(actorId, out var id))
             return actorId;
-        var creator = await db.ApiTokens.Where(t => t.Id == id).Select(t => (Guid?)t.CreatedByUserId).SingleOrDefaultAsync(ct);
+        var creator = await TokenCreator.For(db)(db, id, ct);
         return (creator ?? id).ToString();
     }
 

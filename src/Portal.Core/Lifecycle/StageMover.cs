@@ -25,7 +25,7 @@ internal static class StageMover
         var to = target.Stage!.Value;
         if (to == Stage.Production)
         {
-            var current = await db.Versions.SingleOrDefaultAsync(v => v.AssetId == asset.Id && v.Stage == Stage.Production && v.Id != version.Id, ct);
+            var current = await CurrentProduction.For(db)(db, asset.Id, version.Id, ct);
             if (current is not null)
             {
                 Change(db, asset, current, Stage.Archived, actor, now, requestId, $"Replaced in Production by {version.Version}");
@@ -34,6 +34,11 @@ internal static class StageMover
         }
         Change(db, asset, version, to, actor, now, requestId, reason);
     }
+
+    // Every approval to Production reads it: compiled once, it skips EF Core's per-call expression work.
+    private static readonly PerModel<Func<PortalDbContext, Guid, Guid, CancellationToken, Task<AssetVersion?>>> CurrentProduction = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid assetId, Guid versionId, CancellationToken ct) =>
+            db.Versions.AsTracking().SingleOrDefault(v => v.AssetId == assetId && v.Stage == Stage.Production && v.Id != versionId)));
 
     public static void Change(PortalDbContext db, Asset asset, AssetVersion version, Stage to, Actor actor, DateTimeOffset now, long? requestId, string reason)
     {

@@ -45,7 +45,7 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
         if (parsed.Value.Stage is { } to && !TransitionTarget.IsAllowed(v.Stage, to))
             return LifecycleErrors.InvalidMove(v.Stage, to);
         var targetText = parsed.Value.ToString();
-        if (await db.TransitionRequests.AnyAsync(r => r.VersionId == v.Id && r.Target == targetText && r.State == TransitionState.Pending, ct))
+        if (await PendingExists.For(db)(db, v.Id, targetText, ct))
             return LifecycleErrors.Duplicate;
 
         var now = clock.GetUtcNow();
@@ -99,10 +99,15 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
         return refusal ?? (Result<TransitionView>)View(request, subject, []);
     }
 
+    // Every request asks it: compiled once, it skips EF Core's per-call expression work.
+    private static readonly PerModel<Func<PortalDbContext, Guid, string, CancellationToken, Task<bool>>> PendingExists = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid versionId, string target, CancellationToken ct) =>
+            db.TransitionRequests.Any(r => r.VersionId == versionId && r.Target == target && r.State == TransitionState.Pending)));
+
     public async Task<Result<TransitionView>> CancelAsync(CallerAccess caller, long id, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await WithSubjectAsync(db.TransitionRequests, db, id, ct) is not var (request, subject, _, _) || !caller.Allows(PortalAction.ReadAsset, subject.Target(request)))
+        if (await WithSubjectAsync(db, id, ct) is not var (request, subject, _, _) || !caller.Allows(PortalAction.ReadAsset, subject.Target(request)))
             return LifecycleErrors.NotFound(id);
         if (request.RequestedByPersonKey != caller.Actor.PersonKey)
             return LifecycleErrors.NotRequester;

@@ -35,7 +35,7 @@ public sealed class PolicyEvaluator(TimeProvider clock) : IPolicyEvaluator
     {
         // Select first, then read only what the selected rules judge: a target no policy governs reads no
         // facts at all, and of a version's metrics only the named ones are loaded.
-        var selected = (await LatestRevisions(db, head.TeamId).ToListAsync(ct)).Select(LoadedPolicy.From)
+        var selected = (await LatestRevisions.For(db)(db, head.TeamId).ToListAsync(ct)).Select(LoadedPolicy.From)
             .Where(p => !p.Document.IsSuccess || p.Document.Value.AppliesTo.Matches(head.Kind, head.AllTags, target))
             .ToList();
         if (selected.Count == 0)
@@ -45,11 +45,14 @@ public sealed class PolicyEvaluator(TimeProvider clock) : IPolicyEvaluator
         return Evaluate(selected, facts with { Approvals = approvals }, target);
     }
 
-    /// <summary>The newest revision of each global policy and of each policy of the team (none for a null team).</summary>
-    internal static IQueryable<PolicyRevision> LatestRevisions(PortalDbContext db, Guid? teamId) =>
-        db.PolicyRevisions.AsNoTracking()
+    /// <summary>
+    /// The newest revision of each global policy and of each policy of the team (none for a null team). Every transition reads it:
+    /// compiled once, it skips EF Core's per-call expression work.
+    /// </summary>
+    internal static readonly PerModel<Func<PortalDbContext, Guid?, IAsyncEnumerable<PolicyRevision>>> LatestRevisions = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid? teamId) => db.PolicyRevisions.AsNoTracking()
             .Where(p => p.TeamId == null || p.TeamId == teamId)
-            .Where(p => p.Number == db.PolicyRevisions.Where(q => q.ScopeId == p.ScopeId && q.Name == p.Name).Max(q => q.Number));
+            .Where(p => p.Number == db.PolicyRevisions.Where(q => q.ScopeId == p.ScopeId && q.Name == p.Name).Max(q => q.Number))));
 
     public static PolicyEvaluation Evaluate(IEnumerable<LoadedPolicy> policies, VersionFacts facts, string target)
     {

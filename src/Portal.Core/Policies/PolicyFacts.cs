@@ -30,10 +30,7 @@ internal static class PolicyFacts
     /// <summary>The facts the rules judge, reading only what <paramref name="needs"/> names. Approvals are left empty for the caller to add.</summary>
     public static async Task<VersionFacts> GatherAsync(PortalDbContext db, VersionHead head, FactNeeds needs, DateTimeOffset now, CancellationToken ct)
     {
-        var baseline = !needs.Baseline ? null : await db.Versions.AsNoTracking()
-            .Where(v => v.AssetId == head.AssetId && v.Stage == Lifecycle.Stage.Production && v.Id != head.VersionId)
-            .Select(v => new { v.Id, v.Version })
-            .FirstOrDefaultAsync(ct);
+        var baseline = !needs.Baseline ? null : await Baseline.For(db)(db, head.AssetId, head.VersionId, ct);
         var datasetEdges = !needs.Lineage ? 0 : await db.LineageEdges.CountAsync(e =>
             e.VersionId == head.VersionId && (e.Kind == LineageKind.TrainedOn || e.Kind == LineageKind.EvaluatedOn), ct);
         var card = !needs.ModelCard ? null : await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == head.VersionId)
@@ -50,6 +47,30 @@ internal static class PolicyFacts
             [],
             needs.Golden ? await GoldenAsync(db, head.AssetId, head.VersionId, now, ct) : null);
     }
+
+    // The facts every gated transition reads are compiled once: it skips EF Core's per-call expression work (parameter extraction, cache key).
+    private static readonly PerModel<Func<PortalDbContext, Guid, Guid, CancellationToken, Task<BaselineRow?>>> Baseline = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid assetId, Guid versionId, CancellationToken ct) => db.Versions.AsNoTracking()
+            .Where(v => v.AssetId == assetId && v.Stage == Lifecycle.Stage.Production && v.Id != versionId)
+            .Select(v => new BaselineRow(v.Id, v.Version))
+            .FirstOrDefault()));
+
+    /// <summary>The rows a gate judges: see <see cref="LatestMetricsAsync"/>.</summary>
+    private static readonly System.Linq.Expressions.Expression<Func<Metric, bool>> Judged = m => m.Step == null && m.Source != MetricSource.GoldenCheck;
+
+    private static readonly PerModel<Func<PortalDbContext, Guid, List<string>, IAsyncEnumerable<MetricRow>>> NamedMetrics = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid versionId, List<string> names) => db.Metrics.AsNoTracking().Where(Judged)
+            .Where(m => m.VersionId == versionId && names.Contains(m.Name))
+            .Select(m => new MetricRow(m.Id, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt))));
+
+    private static readonly PerModel<Func<PortalDbContext, Guid, IAsyncEnumerable<MetricRow>>> AllMetrics = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid versionId) => db.Metrics.AsNoTracking().Where(Judged)
+            .Where(m => m.VersionId == versionId)
+            .Select(m => new MetricRow(m.Id, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt))));
+
+    private sealed record BaselineRow(Guid Id, string Version);
+
+    private sealed record MetricRow(long Id, string Name, string Slice, double Value, MetricSource Source, DateTimeOffset RecordedAt);
 
     private static async Task<GoldenFacts> GoldenAsync(PortalDbContext db, Guid assetId, Guid versionId, DateTimeOffset now, CancellationToken ct)
     {
@@ -74,15 +95,7 @@ internal static class PolicyFacts
     {
         if (names is { Count: 0 })
             return new Dictionary<(string Name, string Slice), MetricValue>();
-        var query = db.Metrics.AsNoTracking().Where(m => m.VersionId == versionId && m.Step == null && m.Source != MetricSource.GoldenCheck);
-        if (names is not null)
-        {
-            var wanted = names.ToList();
-            query = query.Where(m => wanted.Contains(m.Name));
-        }
-        var rows = await query
-            .Select(m => new { m.Id, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt })
-            .ToListAsync(ct);
+        var rows = await (names is null ? AllMetrics.For(db)(db, versionId) : NamedMetrics.For(db)(db, versionId, names.ToList())).ToListAsync(ct);
         return rows.GroupBy(m => (m.Name, m.Slice))
             .ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.Id).Select(m => new MetricValue(m.Value, m.Source)).First());
     }

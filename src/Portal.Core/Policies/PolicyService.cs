@@ -98,7 +98,7 @@ public sealed class PolicyService(IDbContextFactory<PortalDbContext> dbFactory, 
         var scope = await ScopeAsync(db, caller, team, team is null ? PortalAction.ViewAllTeams : PortalAction.ViewTeam, ct);
         if (!scope.IsSuccess)
             return scope.Error!;
-        var rows = await PolicyEvaluator.LatestRevisions(db, scope.Value).ToListAsync(ct);
+        var rows = await PolicyEvaluator.LatestRevisions.For(db)(db, scope.Value).ToListAsync(ct);
         return rows.OrderBy(r => r.TeamId is not null).ThenBy(r => r.Name, StringComparer.Ordinal).Select(r => Summary(r, team)).ToList();
     }
 
@@ -125,7 +125,7 @@ public sealed class PolicyService(IDbContextFactory<PortalDbContext> dbFactory, 
             return PolicyErrors.NameMismatch(name, document.Name);
         if (team is not null)
         {
-            var globals = await PolicyEvaluator.LatestRevisions(db, null).ToListAsync(ct);
+            var globals = await PolicyEvaluator.LatestRevisions.For(db)(db, null).ToListAsync(ct);
             var readable = globals.Select(g => (g.Name, g.Number, Document: PolicyParser.Parse(g.Yaml))).Where(g => g.Document.IsSuccess);
             if (PolicyWeakening.Check(document, readable.Select(g => (g.Name, g.Number, g.Document.Value))) is { } weakens)
                 return weakens;

@@ -48,10 +48,7 @@ public static class AuditChain
     private static async Task AppendAsync(PortalDbContext db, CancellationToken ct)
     {
         await LockAsync(db, ct);
-        var head = await db.AuditEvents.AsNoTracking()
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new { e.Sequence, e.Hash })
-            .FirstOrDefaultAsync(ct);
+        var head = await Head.For(db)(db, ct);
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditCanonicalForm.GenesisHash.ToArray();
         foreach (var entry in db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList())
@@ -64,6 +61,15 @@ public static class AuditChain
             previous = e.Hash;
         }
     }
+
+    // Read inside the writer's turn by every audited change: compiled once, it skips EF Core's per-call expression work.
+    private static readonly PerModel<Func<PortalDbContext, CancellationToken, Task<ChainHead?>>> Head = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, CancellationToken ct) => db.AuditEvents.AsNoTracking()
+            .OrderByDescending(e => e.Sequence)
+            .Select(e => new ChainHead(e.Sequence, e.Hash))
+            .FirstOrDefault()));
+
+    private sealed record ChainHead(long Sequence, byte[] Hash);
 
     /// <summary>
     /// Serializes chain appends across connections and instances. SQLite needs nothing more: its
