@@ -15,11 +15,10 @@ internal static class RegistryAccess
     {
         var name = Names.Canonical(assetName);
         // One round trip for both: a missing team and a missing asset are told apart from the row, after the gate.
-        var query = from t in db.Teams
-                    where t.Slug == teamSlug
-                    from a in db.Assets.Where(a => a.TeamId == t.Id && a.Name == name).DefaultIfEmpty()
-                    select new { Team = t, Asset = a };
-        var row = await (track ? query.AsTracking() : query.AsNoTracking()).SingleOrDefaultAsync(ct);
+        var row = await AssetRow.Find.For(db)(db, teamSlug, name, ct);
+        // Read untracked; a caller that changes the asset gets it attached, as if it had been read tracked.
+        if (track && row?.Asset is { } asset)
+            db.Attach(asset);
         if (await CheckAsync(db, caller, action, teamSlug, assetName, row?.Asset?.Id, ct) is { } denied)
             return denied;
         if (row is null)
@@ -56,6 +55,22 @@ internal static class RegistryAccess
         if (row.Asset is null)
             return RegistryErrors.AssetNotFound(asset);
         return row.Version is null ? RegistryErrors.VersionNotFound(version) : (row.Team.Id, row.Asset, row.Version);
+    }
+
+    /// <summary>Team and asset as one row; the asset is null when missing.</summary>
+    private sealed class AssetRow
+    {
+        // Every asset-scoped call starts here: compiled once, it skips EF Core's per-call expression work.
+        public static readonly PerModel<Func<PortalDbContext, string, string, CancellationToken, Task<AssetRow?>>> Find = new(() => EF.CompileAsyncQuery(
+            (PortalDbContext db, string team, string name, CancellationToken ct) => (
+                from t in db.Teams
+                where t.Slug == team
+                from a in db.Assets.Where(a => a.TeamId == t.Id && a.Name == name).DefaultIfEmpty()
+                select new AssetRow { Team = t, Asset = a }).AsNoTracking().SingleOrDefault()));
+
+        public required Team Team { get; init; }
+
+        public Asset? Asset { get; init; }
     }
 
     /// <summary>Team, asset and version as one row; asset and version are null when missing.</summary>

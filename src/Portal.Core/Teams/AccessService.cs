@@ -10,22 +10,26 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<CallerAccess?> ForUserAsync(Guid userId, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new { u.IsDisabled }).SingleOrDefaultAsync(ct);
+        var user = await Roles.For(db)(db, userId, ct);
         if (user is null || user.IsDisabled)
             return null;
 
-        var memberships = await db.TeamMemberships.AsNoTracking()
-            .Where(m => m.UserId == userId)
-            .Select(m => new { m.TeamId, m.Team!.Slug, m.Team.Name, m.Role })
-            .ToListAsync(ct);
-        var globals = await db.GlobalRoleAssignments.AsNoTracking()
-            .Where(g => g.UserId == userId).Select(g => g.Role).ToListAsync(ct);
-
-        var teams = memberships
+        var teams = user.Memberships
             .GroupBy(m => m.Slug)
             .ToDictionary(g => g.Key, g => new TeamAccess(g.First().TeamId, g.Key, g.First().Name, g.Max(m => m.Role)));
-        return new CallerAccess(actor, globals.ToHashSet(), teams);
+        return new CallerAccess(actor, user.Globals.ToHashSet(), teams);
     }
+
+    // Every request of a person and every token's issuer check read it: one round trip, compiled once (no per-call expression work).
+    private static readonly PerModel<Func<PortalDbContext, Guid, CancellationToken, Task<UserRoles?>>> Roles = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid userId, CancellationToken ct) => db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new UserRoles(
+            u.IsDisabled,
+            db.TeamMemberships.Where(m => m.UserId == u.Id).Select(m => new Membership(m.TeamId, m.Team!.Slug, m.Team.Name, m.Role)).ToList(),
+            db.GlobalRoleAssignments.Where(g => g.UserId == u.Id).Select(g => g.Role).ToList())).SingleOrDefault()));
+
+    private sealed record Membership(Guid TeamId, string Slug, string Name, TeamRole Role);
+
+    private sealed record UserRoles(bool IsDisabled, List<Membership> Memberships, List<GlobalRole> Globals);
 
     /// <summary>A service principal holds exactly the team and role its token was issued for.</summary>
     public static CallerAccess ForToken(ApiTokenPrincipal token, Actor actor) =>

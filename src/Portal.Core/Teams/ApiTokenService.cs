@@ -119,7 +119,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             return new Error("token.invalid", "The bearer token is not a portal API token.", ErrorKind.Unauthorized);
         var hash = Hash(presented);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var token = await db.ApiTokens.AsNoTracking().Include(t => t.Team).SingleOrDefaultAsync(t => t.SecretHash == hash, ct);
+        var token = await TokenByHash.For(db)(db, hash, ct);
         if (token is null)
             return new Error("token.invalid", "The bearer token is not known.", ErrorKind.Unauthorized);
         if (token.RevokedAt is not null)
@@ -135,6 +135,10 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role, token.MayRecordEvidence,
             token.CreatedByUserId);
     }
+
+    // Every API call with a token reads it: compiled once, it skips EF Core's per-call expression work.
+    private static readonly PerModel<Func<PortalDbContext, string, CancellationToken, Task<ApiToken?>>> TokenByHash = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, string hash, CancellationToken ct) => db.ApiTokens.AsNoTracking().Include(t => t.Team).SingleOrDefault(t => t.SecretHash == hash)));
 
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

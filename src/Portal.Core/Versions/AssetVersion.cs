@@ -101,7 +101,9 @@ public sealed partial class AssetVersion
         Prerelease = version.Prerelease,
         CreatedBy = createdBy,
         CreatedByActorId = actorId,
-        CreatedAt = at,
+        // Whole milliseconds, which every store keeps (SQLite's binary form keeps 0.1 ms, PostgreSQL 1 µs): the answer to a registration,
+        // built before any read, equals the row read back later.
+        CreatedAt = at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond)),
     };
 
     /// <summary>The next patch, minor and major after the highest released version.</summary>

@@ -45,7 +45,7 @@ public sealed partial class VersionService
             return invalid;
         var assetId = found.Value.Asset.Id;
         var text = parsed.Value.ToString();
-        if (await db.Versions.AnyAsync(v => v.AssetId == assetId && v.Version == text, ct))
+        if (await Exists.For(db)(db, assetId, text, ct))
             return RegistryErrors.VersionExists;
 
         var now = clock.GetUtcNow();
@@ -91,8 +91,13 @@ public sealed partial class VersionService
             var raced = await Idempotency.FindAsync(again, caller, found.Value.Team.Id, idempotencyKey, "version.create:" + assetId, input, ct);
             return raced is { Error: null } r ? await DetailAsync(again, caller, team, r.ResourceId, ct) : RegistryErrors.VersionExists;
         }
-        return await DetailAsync(db, caller, team, version.Id, ct);
+        // A version just registered has no files and nothing downstream yet: without lineage, everything the answer shows is at hand.
+        return edges.Count == 0 ? Detail(caller, team, found.Value.Asset, version, [], [], []) : await DetailAsync(db, caller, team, version.Id, ct);
     }
+
+    // Every registration asks it: compiled once, it skips EF Core's per-call expression work.
+    private static readonly PerModel<Func<PortalDbContext, Guid, string, CancellationToken, Task<bool>>> Exists = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, Guid assetId, string version, CancellationToken ct) => db.Versions.Any(v => v.AssetId == assetId && v.Version == version)));
 
     private static bool NamesItself(UpstreamReference reference, string team, string asset, string version) =>
         string.Equals(reference.Team, team, StringComparison.OrdinalIgnoreCase)

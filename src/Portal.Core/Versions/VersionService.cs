@@ -183,10 +183,14 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
             if (await RegistryAccess.CanReadAsync(db, caller, l.Team, otherAssetId, ct))
                 visible.Add(l);
         }
-        return new VersionDetail(v.Id, team, asset.Name, asset.Kind, v.Version, v.Status, v.Description, v.Tags, v.Parameters, v.GitRepository, v.GitCommit,
-            v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.PromptVariables, v.RowCount, v.Schema, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
-            artifacts, upstream, visible, caller.Allows(PortalAction.RegisterAssets, team));
+        return Detail(caller, team, asset, v, artifacts, upstream, visible);
     }
+
+    private static VersionDetail Detail(CallerAccess caller, string team, Asset asset, AssetVersion v, IReadOnlyList<ArtifactView> artifacts,
+        IReadOnlyList<LineageView> upstream, IReadOnlyList<LineageView> downstream) =>
+        new(v.Id, team, asset.Name, asset.Kind, v.Version, v.Status, v.Description, v.Tags, v.Parameters, v.GitRepository, v.GitCommit,
+            v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.PromptVariables, v.RowCount, v.Schema, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
+            artifacts, upstream, downstream, caller.Allows(PortalAction.RegisterAssets, team));
 
     internal static IQueryable<LineageView> LineageQuery(PortalDbContext db, IQueryable<LineageEdge> edges, bool upstream) =>
         from e in edges
