@@ -93,8 +93,9 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
         var production = await db.Versions.AsNoTracking().Where(v => v.AssetId == request.AssetId && v.Stage == Stage.Production && v.Id != request.VersionId)
             .Select(v => new { v.Id, v.Version }).SingleOrDefaultAsync(ct);
         // The same values the policies judge: the latest summary value per metric and slice.
-        var candidate = await PolicyFacts.LatestMetricsAsync(db, request.VersionId, null, ct);
-        var baseline = production is null ? new Dictionary<(string Name, string Slice), MetricValue>() : await PolicyFacts.LatestMetricsAsync(db, production.Id, null, ct);
+        var latest = await PolicyFacts.LatestMetricsAsync(db, production is null ? [request.VersionId] : [request.VersionId, production.Id], null, ct);
+        var candidate = latest[request.VersionId];
+        var baseline = production is null ? new Dictionary<(string Name, string Slice), MetricValue>() : latest[production.Id];
         var metrics = candidate.Keys.Union(baseline.Keys).Order()
             .Select(k => new MetricComparison(k.Name, k.Slice, candidate.TryGetValue(k, out var c) ? c.Value : null, baseline.TryGetValue(k, out var p) ? p.Value : null))
             .ToList();

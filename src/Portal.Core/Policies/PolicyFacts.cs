@@ -35,6 +35,7 @@ internal static class PolicyFacts
             e.VersionId == head.VersionId && (e.Kind == LineageKind.TrainedOn || e.Kind == LineageKind.EvaluatedOn), ct);
         var card = !needs.ModelCard ? null : await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == head.VersionId)
             .OrderByDescending(r => r.Number).Select(r => r.Sections).FirstOrDefaultAsync(ct);
+        var metrics = await LatestMetricsAsync(db, baseline is null ? [head.VersionId] : [head.VersionId, baseline.Id], needs.MetricNames, ct);
         return new VersionFacts(
             head.Team,
             head.Kind,
@@ -42,8 +43,8 @@ internal static class PolicyFacts
             head.GitCommit,
             datasetEdges,
             card,
-            await LatestMetricsAsync(db, head.VersionId, needs.MetricNames, ct),
-            baseline is null ? null : new BaselineFacts(baseline.Version, await LatestMetricsAsync(db, baseline.Id, needs.MetricNames, ct)),
+            metrics[head.VersionId],
+            baseline is null ? null : new BaselineFacts(baseline.Version, metrics[baseline.Id]),
             [],
             needs.Golden ? await GoldenAsync(db, head.AssetId, head.VersionId, now, ct) : null);
     }
@@ -58,19 +59,19 @@ internal static class PolicyFacts
     /// <summary>The rows a gate judges: see <see cref="LatestMetricsAsync"/>.</summary>
     private static readonly System.Linq.Expressions.Expression<Func<Metric, bool>> Judged = m => m.Step == null && m.Source != MetricSource.GoldenCheck;
 
-    private static readonly PerModel<Func<PortalDbContext, Guid, List<string>, IAsyncEnumerable<MetricRow>>> NamedMetrics = new(() => EF.CompileAsyncQuery(
-        (PortalDbContext db, Guid versionId, List<string> names) => db.Metrics.AsNoTracking().Where(Judged)
-            .Where(m => m.VersionId == versionId && names.Contains(m.Name))
-            .Select(m => new MetricRow(m.Id, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt))));
+    private static readonly PerModel<Func<PortalDbContext, List<Guid>, List<string>, IAsyncEnumerable<MetricRow>>> NamedMetrics = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, List<Guid> versionIds, List<string> names) => db.Metrics.AsNoTracking().Where(Judged)
+            .Where(m => versionIds.Contains(m.VersionId) && names.Contains(m.Name))
+            .Select(m => new MetricRow(m.Id, m.VersionId, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt))));
 
-    private static readonly PerModel<Func<PortalDbContext, Guid, IAsyncEnumerable<MetricRow>>> AllMetrics = new(() => EF.CompileAsyncQuery(
-        (PortalDbContext db, Guid versionId) => db.Metrics.AsNoTracking().Where(Judged)
-            .Where(m => m.VersionId == versionId)
-            .Select(m => new MetricRow(m.Id, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt))));
+    private static readonly PerModel<Func<PortalDbContext, List<Guid>, IAsyncEnumerable<MetricRow>>> AllMetrics = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, List<Guid> versionIds) => db.Metrics.AsNoTracking().Where(Judged)
+            .Where(m => versionIds.Contains(m.VersionId))
+            .Select(m => new MetricRow(m.Id, m.VersionId, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt))));
 
     private sealed record BaselineRow(Guid Id, string Version);
 
-    private sealed record MetricRow(long Id, string Name, string Slice, double Value, MetricSource Source, DateTimeOffset RecordedAt);
+    private sealed record MetricRow(long Id, Guid VersionId, string Name, string Slice, double Value, MetricSource Source, DateTimeOffset RecordedAt);
 
     private static async Task<GoldenFacts> GoldenAsync(PortalDbContext db, Guid assetId, Guid versionId, DateTimeOffset now, CancellationToken ct)
     {
@@ -90,13 +91,15 @@ internal static class PolicyFacts
     /// set, judged by their own check (bounds, drop against Production) and gated by the golden-check rule, and
     /// would otherwise silently replace the registered evaluation that metric rules compare.
     /// </summary>
-    internal static async Task<IReadOnlyDictionary<(string Name, string Slice), MetricValue>> LatestMetricsAsync(PortalDbContext db, Guid versionId,
-        IReadOnlySet<string>? names, CancellationToken ct)
+    /// <remarks>Several versions in one round trip (a candidate and its baseline, the versions compared), each with its own values, none left out.</remarks>
+    internal static async Task<IReadOnlyDictionary<Guid, IReadOnlyDictionary<(string Name, string Slice), MetricValue>>> LatestMetricsAsync(PortalDbContext db,
+        List<Guid> versionIds, IReadOnlySet<string>? names, CancellationToken ct)
     {
-        if (names is { Count: 0 })
-            return new Dictionary<(string Name, string Slice), MetricValue>();
-        var rows = await (names is null ? AllMetrics.For(db)(db, versionId) : NamedMetrics.For(db)(db, versionId, names.ToList())).ToListAsync(ct);
-        return rows.GroupBy(m => (m.Name, m.Slice))
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.Id).Select(m => new MetricValue(m.Value, m.Source)).First());
+        var rows = names is { Count: 0 } ? []
+            : await (names is null ? AllMetrics.For(db)(db, versionIds) : NamedMetrics.For(db)(db, versionIds, names.ToList())).ToListAsync(ct);
+        var byVersion = rows.ToLookup(m => m.VersionId);
+        return versionIds.Distinct().ToDictionary(id => id, id => (IReadOnlyDictionary<(string Name, string Slice), MetricValue>)byVersion[id]
+            .GroupBy(m => (m.Name, m.Slice))
+            .ToDictionary(g => g.Key, g => g.OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.Id).Select(m => new MetricValue(m.Value, m.Source)).First()));
     }
 }

@@ -51,9 +51,8 @@ public sealed class VersionComparisonService(IDbContextFactory<PortalDbContext> 
         var ids = found.Select(v => v.Id).ToList();
         var cards = (await db.ModelCardRevisions.AsNoTracking().Where(r => ids.Contains(r.VersionId)).ToListAsync(ct))
             .GroupBy(r => r.VersionId).ToDictionary(g => g.Key, g => g.MaxBy(r => r.Number)!);
-        var metrics = new List<IReadOnlyDictionary<(string Name, string Slice), MetricValue>>();
-        foreach (var v in found)
-            metrics.Add(await PolicyFacts.LatestMetricsAsync(db, v.Id, null, ct));
+        var latest = await PolicyFacts.LatestMetricsAsync(db, ids, null, ct);
+        var metrics = found.Select(v => latest[v.Id]).ToList();
 
         var parameters = found.SelectMany(v => v.Parameters.Keys).Distinct().Order(StringComparer.Ordinal)
             .Select(name => Row(name, null, found.Select(v => v.Parameters.GetValueOrDefault(name)).ToList())).ToList();
