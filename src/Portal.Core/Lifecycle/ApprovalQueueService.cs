@@ -90,8 +90,7 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
         if (!canDecide && !caller.Allows(PortalAction.ReadAsset, target))
             return LifecycleErrors.NotFound(id);
         var view = TransitionService.View(request, subject, await TransitionService.DecisionsOf(db, [id]).ToListAsync(ct));
-        var production = await db.Versions.AsNoTracking().Where(v => v.AssetId == request.AssetId && v.Stage == Stage.Production && v.Id != request.VersionId)
-            .Select(v => new { v.Id, v.Version }).SingleOrDefaultAsync(ct);
+        var production = await PolicyFacts.BaselineAsync(db, request.AssetId, request.VersionId, ct);
         // The same values the policies judge: the latest summary value per metric and slice.
         var latest = await PolicyFacts.LatestMetricsAsync(db, production is null ? [request.VersionId] : [request.VersionId, production.Id], null, ct);
         var candidate = latest[request.VersionId];

@@ -30,7 +30,7 @@ internal static class PolicyFacts
     /// <summary>The facts the rules judge, reading only what <paramref name="needs"/> names. Approvals are left empty for the caller to add.</summary>
     public static async Task<VersionFacts> GatherAsync(PortalDbContext db, VersionHead head, FactNeeds needs, DateTimeOffset now, CancellationToken ct)
     {
-        var baseline = !needs.Baseline ? null : await Baseline.For(db)(db, head.AssetId, head.VersionId, ct);
+        var baseline = !needs.Baseline ? null : await BaselineAsync(db, head.AssetId, head.VersionId, ct);
         var datasetEdges = !needs.Lineage ? 0 : await db.LineageEdges.CountAsync(e =>
             e.VersionId == head.VersionId && (e.Kind == LineageKind.TrainedOn || e.Kind == LineageKind.EvaluatedOn), ct);
         var card = !needs.ModelCard ? null : await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == head.VersionId)
@@ -69,7 +69,11 @@ internal static class PolicyFacts
             .Where(m => versionIds.Contains(m.VersionId))
             .Select(m => new MetricRow(m.Id, m.VersionId, m.Name, m.Slice, m.Value, m.Source, m.RecordedAt))));
 
-    private sealed record BaselineRow(Guid Id, string Version);
+    /// <summary>The asset's Production version other than this one: what a candidate is compared with, by the gate and on the review screen.</summary>
+    internal static Task<BaselineRow?> BaselineAsync(PortalDbContext db, Guid assetId, Guid versionId, CancellationToken ct) =>
+        Baseline.For(db)(db, assetId, versionId, ct);
+
+    internal sealed record BaselineRow(Guid Id, string Version);
 
     private sealed record MetricRow(long Id, Guid VersionId, string Name, string Slice, double Value, MetricSource Source, DateTimeOffset RecordedAt);
 
