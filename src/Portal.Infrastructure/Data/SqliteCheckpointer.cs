@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Portal.Infrastructure.Data;
+
+/// <summary>
+/// Copies the write-ahead log into the database file beside the writers instead of inside one of them. SQLite's automatic
+/// checkpoint runs in the commit that crosses its threshold (a thousand pages): that writer, holding the one write turn, copies
+/// the pages and waits for two fsyncs while every other writer waits for it. Measured under 32 writers (the lifecycle benchmark):
+/// a commit took 0.45 ms on average with it inline and 0.22 ms without, and the slowest repeats' p95 rose to 250–400 ms. A
+/// passive checkpoint takes no write lock, so one run on a connection of its own every few dozen commits keeps the log short
+/// while the writers go on.
+/// </summary>
+internal sealed class SqliteCheckpointer
+{
+    /// <summary>Commits between checkpoints: about SQLite's own thousand pages for units of work of a dozen pages.</summary>
+    public const int CommitsPerCheckpoint = 64;
+
+    /// <summary>
+    /// The automatic checkpoint stays on, far above SQLite's default: it is what starts the log file over. A writer reuses the
+    /// file from its start only if the log was wholly checkpointed when its transaction began, which under a steady stream of
+    /// commits a checkpoint beside them never achieves; so the log grows to this many pages (64 MB), and the commit that crosses
+    /// it checkpoints the few pages the passive runs have not yet copied. It also bounds a log that no commit of this process
+    /// checkpoints (another process writing).
+    /// </summary>
+    public const int InlineFallbackPages = 16_000;
+
+    private readonly ConcurrentDictionary<string, DatabaseFile> _files = new(StringComparer.Ordinal);
+
+    public void Committed(DbConnection connection)
+    {
+        // An in-memory database has no log to checkpoint.
+        if (connection is not SqliteConnection { DataSource: { Length: > 0 } path } sqlite || path == ":memory:")
+            return;
+        _files.GetOrAdd(Path.GetFullPath(path), _ => new DatabaseFile(sqlite.ConnectionString)).Committed();
+    }
+
+    private sealed class DatabaseFile(string connectionString)
+    {
+        // ReadWrite, not the default ReadWriteCreate: a run that outlives its file (a deleted test database) must not create it again.
+        private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
+        private int _commits;
+        private int _running;
+
+        public void Committed()
+        {
+            if (Interlocked.Increment(ref _commits) < CommitsPerCheckpoint || Interlocked.Exchange(ref _running, 1) == 1)
+                return;
+            Interlocked.Exchange(ref _commits, 0);
+            _ = Task.Run(CheckpointAsync);
+        }
+
+        private async Task CheckpointAsync()
+        {
+            try
+            {
+                await using var connection = new SqliteConnection(_connectionString);
+                await connection.OpenAsync();
+                await using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                // The driver retries a busy database until the command times out (30 s by default), and no run starts while one is on.
+                command.CommandTimeout = 1;
+                await command.ExecuteNonQueryAsync();
+            }
+            catch (SqliteException)
+            {
+                // As with SQLite's own automatic checkpoints, a failed one is left to the next: nothing is lost, the log only stays longer.
+            }
+            finally
+            {
+                Volatile.Write(ref _running, 0);
+            }
+        }
+    }
+}
