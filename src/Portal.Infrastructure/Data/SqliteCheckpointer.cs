@@ -48,20 +48,22 @@ internal sealed class SqliteCheckpointer
             if (Interlocked.Increment(ref _commits) < CommitsPerCheckpoint || Interlocked.Exchange(ref _running, 1) == 1)
                 return;
             Interlocked.Exchange(ref _commits, 0);
-            _ = Task.Run(CheckpointAsync);
+            // A thread of its own: the run blocks in fsync, and on the thread pool it would hold one of the few threads (one of two
+            // on two cores) that the writers' continuations wait for.
+            _ = Task.Factory.StartNew(Checkpoint, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
-        private async Task CheckpointAsync()
+        private void Checkpoint()
         {
             try
             {
-                await using var connection = new SqliteConnection(_connectionString);
-                await connection.OpenAsync();
-                await using var command = connection.CreateCommand();
+                using var connection = new SqliteConnection(_connectionString);
+                connection.Open();
+                using var command = connection.CreateCommand();
                 command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
                 // The driver retries a busy database until the command times out (30 s by default), and no run starts while one is on.
                 command.CommandTimeout = 1;
-                await command.ExecuteNonQueryAsync();
+                command.ExecuteNonQuery();
             }
             catch (SqliteException)
             {
