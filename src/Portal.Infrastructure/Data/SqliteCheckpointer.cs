@@ -1,18 +1,16 @@
-using System.Collections.Concurrent;
-using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Portal.Infrastructure.Data;
 
 /// <summary>
-/// Copies the write-ahead log into the database file beside the writers instead of inside one of them. SQLite's automatic
+/// Copies one database file's write-ahead log into the file beside the writers instead of inside one of them. SQLite's automatic
 /// checkpoint runs in the commit that crosses its threshold (a thousand pages): that writer, holding the one write turn, copies
 /// the pages and waits for two fsyncs while every other writer waits for it. Measured under 32 writers (the lifecycle benchmark):
-/// a commit took 0.45 ms on average with it inline and 0.22 ms without, and the slowest repeats' p95 rose to 250–400 ms. A
-/// passive checkpoint takes no write lock, so one run on a connection of its own every few dozen commits keeps the log short
-/// while the writers go on.
+/// a commit took 0.45 ms on average with it inline and 0.22 ms without. A passive checkpoint takes no write lock, so one run on a
+/// connection of its own every few dozen commits keeps the log copied while the writers go on. <see cref="SqliteWriteQueue"/>
+/// holds one per file and tells it of each commit.
 /// </summary>
-internal sealed class SqliteCheckpointer
+internal sealed class SqliteCheckpointer(string connectionString)
 {
     /// <summary>Commits between checkpoints: about SQLite's own thousand pages for units of work of a dozen pages.</summary>
     public const int CommitsPerCheckpoint = 64;
@@ -26,53 +24,44 @@ internal sealed class SqliteCheckpointer
     /// </summary>
     public const int InlineFallbackPages = 16_000;
 
-    private readonly ConcurrentDictionary<string, DatabaseFile> _files = new(StringComparer.Ordinal);
+    // ReadWrite, not the default ReadWriteCreate: a run that outlives its file (a deleted test database) must not create it again.
+    // An in-memory database has no log to checkpoint.
+    private readonly string? _connectionString = new SqliteConnectionStringBuilder(connectionString) is { DataSource: not ":memory:", Mode: not SqliteOpenMode.Memory } file
+        ? new SqliteConnectionStringBuilder(file.ConnectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString()
+        : null;
 
-    public void Committed(DbConnection connection)
+    private int _commits;
+    private int _running;
+
+    public void Committed()
     {
-        // An in-memory database has no log to checkpoint.
-        if (connection is not SqliteConnection { DataSource: { Length: > 0 } path } sqlite || path == ":memory:")
+        if (_connectionString is null || Interlocked.Increment(ref _commits) < CommitsPerCheckpoint || Interlocked.Exchange(ref _running, 1) == 1)
             return;
-        _files.GetOrAdd(Path.GetFullPath(path), _ => new DatabaseFile(sqlite.ConnectionString)).Committed();
+        Interlocked.Exchange(ref _commits, 0);
+        // A thread of its own: the run blocks in fsync, and on the thread pool it would hold one of the few threads (one of two
+        // on two cores) that the writers' continuations wait for.
+        _ = Task.Factory.StartNew(() => Checkpoint(_connectionString), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
-    private sealed class DatabaseFile(string connectionString)
+    private void Checkpoint(string connectionString)
     {
-        // ReadWrite, not the default ReadWriteCreate: a run that outlives its file (a deleted test database) must not create it again.
-        private readonly string _connectionString = new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadWrite }.ToString();
-        private int _commits;
-        private int _running;
-
-        public void Committed()
+        try
         {
-            if (Interlocked.Increment(ref _commits) < CommitsPerCheckpoint || Interlocked.Exchange(ref _running, 1) == 1)
-                return;
-            Interlocked.Exchange(ref _commits, 0);
-            // A thread of its own: the run blocks in fsync, and on the thread pool it would hold one of the few threads (one of two
-            // on two cores) that the writers' continuations wait for.
-            _ = Task.Factory.StartNew(Checkpoint, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            using var connection = new SqliteConnection(connectionString);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            // The driver retries a busy database until the command times out (30 s by default), and no run starts while one is on.
+            command.CommandTimeout = 1;
+            command.ExecuteNonQuery();
         }
-
-        private void Checkpoint()
+        catch (SqliteException)
         {
-            try
-            {
-                using var connection = new SqliteConnection(_connectionString);
-                connection.Open();
-                using var command = connection.CreateCommand();
-                command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
-                // The driver retries a busy database until the command times out (30 s by default), and no run starts while one is on.
-                command.CommandTimeout = 1;
-                command.ExecuteNonQuery();
-            }
-            catch (SqliteException)
-            {
-                // As with SQLite's own automatic checkpoints, a failed one is left to the next: nothing is lost, the log only stays longer.
-            }
-            finally
-            {
-                Volatile.Write(ref _running, 0);
-            }
+            // As with SQLite's own automatic checkpoints, a failed one is left to the next: nothing is lost, the log only stays longer.
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
         }
     }
 }

@@ -27,8 +27,7 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
     private static readonly string ConnectionPragmas =
         $"PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA wal_autocheckpoint = {SqliteCheckpointer.InlineFallbackPages};";
 
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _queues = new(StringComparer.Ordinal);
-    private readonly SqliteCheckpointer _checkpoints = new();
+    private readonly ConcurrentDictionary<string, DatabaseFile> _files = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Which connections hold their file's turn, and for which transaction: released at commit, rollback, failure, disposal or
@@ -85,10 +84,10 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        var queue = QueueOf(connection);
-        if (!queue.Wait(MaxWait))
+        var file = FileOf(connection);
+        if (!file.Queue.Wait(MaxWait))
             throw Busy();
-        Hold(connection, queue);
+        Hold(connection, file);
         return result;
     }
 
@@ -108,10 +107,10 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
     public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
         InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        var queue = QueueOf(connection);
-        if (!await queue.WaitAsync(MaxWait, cancellationToken))
+        var file = FileOf(connection);
+        if (!await file.Queue.WaitAsync(MaxWait, cancellationToken))
             throw Busy();
-        Hold(connection, queue);
+        Hold(connection, file);
         return result;
     }
 
@@ -132,11 +131,10 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
     /// <returns>Whether a waiting writer now holds the turn.</returns>
     private bool Committed(TransactionEventData eventData)
     {
-        if (ConnectionOf(eventData) is not { } connection)
+        if (ConnectionOf(eventData) is not { } connection || Release(connection, eventData.Transaction) is not { } file)
             return false;
-        var handedOn = Release(connection, eventData.Transaction);
-        _checkpoints.Committed(connection);
-        return handedOn;
+        file.Checkpoints.Committed();
+        return file.Queue.CurrentCount == 0;
     }
 
     public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(eventData);
@@ -172,14 +170,14 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
             Release(transaction);
     }
 
-    private SemaphoreSlim QueueOf(DbConnection connection) =>
-        _queues.GetOrAdd(connection is SqliteConnection { DataSource.Length: > 0 } sqlite ? Path.GetFullPath(sqlite.DataSource) : connection.ConnectionString,
-            _ => new SemaphoreSlim(1, 1));
+    private DatabaseFile FileOf(DbConnection connection) =>
+        _files.GetOrAdd(connection is SqliteConnection { DataSource.Length: > 0 } sqlite ? Path.GetFullPath(sqlite.DataSource) : connection.ConnectionString,
+            _ => new DatabaseFile(connection.ConnectionString));
 
-    private void Hold(DbConnection connection, SemaphoreSlim queue)
+    private void Hold(DbConnection connection, DatabaseFile file)
     {
         lock (_held)
-            _held.AddOrUpdate(connection, new Turn(queue));
+            _held.AddOrUpdate(connection, new Turn(file));
     }
 
     private void Started(DbConnection connection, DbTransaction transaction)
@@ -191,23 +189,31 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
         }
     }
 
-    /// <returns>Whether a waiting writer took the turn at once.</returns>
-    private bool Release(DbConnection connection, DbTransaction? transaction = null)
+    /// <returns>The file whose turn this connection (or transaction) gave back; none if it held none.</returns>
+    private DatabaseFile? Release(DbConnection connection, DbTransaction? transaction = null)
     {
         Turn? turn;
         lock (_held)
         {
             if (!_held.TryGetValue(connection, out turn) || (transaction is not null && turn.Transaction is { } held && held != transaction))
-                return false;
+                return null;
             _held.Remove(connection);
         }
-        turn.Queue.Release();
-        return turn.Queue.CurrentCount == 0;
+        turn.File.Queue.Release();
+        return turn.File;
     }
 
-    private sealed class Turn(SemaphoreSlim queue)
+    /// <summary>One database file: its writers' queue and its log's checkpoints.</summary>
+    private sealed class DatabaseFile(string connectionString)
     {
-        public SemaphoreSlim Queue { get; } = queue;
+        public SemaphoreSlim Queue { get; } = new(1, 1);
+
+        public SqliteCheckpointer Checkpoints { get; } = new(connectionString);
+    }
+
+    private sealed class Turn(DatabaseFile file)
+    {
+        public DatabaseFile File { get; } = file;
 
         public DbTransaction? Transaction { get; set; }
     }
