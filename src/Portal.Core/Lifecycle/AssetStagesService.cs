@@ -83,10 +83,9 @@ public sealed class AssetStagesService(IDbContextFactory<PortalDbContext> dbFact
             RequiredApprovalsJson = LifecycleJson.Write(new[] { new ApprovalRequirement(1, TeamRole.Approver, null) }),
         };
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.TransitionRequests.Add(review);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await RequestNumbers.AddAsync(db, review, ct);
             db.Record(caller.Actor, now, "rollback.performed", "version", target.Id.ToString(), a.TeamId,
                 before: current is null ? null : new { Production = current.Version }, after: new { Production = target.Version, Reason = reason.Trim(), ReviewRequestId = review.Id });
             await db.SaveChangesAsync(ct);

@@ -60,15 +60,14 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
             EvaluationJson = LifecycleJson.Write(evaluation.Results), RequiredApprovalsJson = LifecycleJson.Write(required),
             ApprovingTeams = required.Select(r => r.Team).OfType<string>().Where(t => t != team).Distinct().ToList(),
         };
-        // The outcome is known before the row is written, so it is written once; the stage move and the events need its id.
+        // The outcome is known before the row is written, so the row, its events and the stage move are written by one save.
         var applyNow = evaluation.ChecksPass && required.Count == 0;
         if (!evaluation.ChecksPass)
             Close(request, TransitionState.Rejected, "policy gate", "The policy gate refused it when it was made.", now);
         else if (applyNow)
             Close(request, TransitionState.Applied, "policy gate", null, now);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.TransitionRequests.Add(request);
-        await db.SaveChangesAsync(ct);
+        await RequestNumbers.AddAsync(db, request, ct);
         db.Record(caller.Actor, now, "transition.requested", "version", v.Id.ToString(), request.TeamId,
             after: new { RequestId = request.Id, Version = v.Version, Target = targetText, request.Justification, Rules = Summary(evaluation) });
 

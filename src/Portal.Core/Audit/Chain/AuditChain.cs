@@ -47,8 +47,7 @@ public static class AuditChain
 
     private static async Task AppendAsync(PortalDbContext db, CancellationToken ct)
     {
-        await LockAsync(db, ct);
-        var head = await Head.For(db)(db, ct);
+        var head = await LockAndReadHeadAsync(db, ct);
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditCanonicalForm.GenesisHash.ToArray();
         foreach (var entry in db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList())
@@ -62,27 +61,33 @@ public static class AuditChain
         }
     }
 
-    // Read inside the writer's turn by every audited change: compiled once, it skips EF Core's per-call expression work.
-    private static readonly PerModel<Func<PortalDbContext, CancellationToken, Task<ChainHead?>>> Head = new(() => EF.CompileAsyncQuery(
-        (PortalDbContext db, CancellationToken ct) => db.AuditEvents.AsNoTracking()
-            .OrderByDescending(e => e.Sequence)
-            .Select(e => new ChainHead(e.Sequence, e.Hash))
-            .FirstOrDefault()));
-
     private sealed record ChainHead(long Sequence, byte[] Hash);
 
     /// <summary>
-    /// Serializes chain appends across connections and instances. SQLite needs nothing more: its
-    /// transactions begin IMMEDIATE, so the write lock is already held and other writers wait.
+    /// Takes the chain lock and reads the head in one round trip: the lock is held from here to the commit, every writer waits
+    /// for it, and each round trip inside it lengthens every writer's wait. The two statements still run one after the other,
+    /// each with its own snapshot (read committed), so the head read sees every append committed before the lock was granted.
+    /// SQLite needs no lock statement: its transactions begin IMMEDIATE, so the write lock is already held and other writers wait.
     /// </summary>
-    private static Task LockAsync(PortalDbContext db, CancellationToken ct) => db.Database.ProviderName switch
+    private static async Task<ChainHead?> LockAndReadHeadAsync(PortalDbContext db, CancellationToken ct)
     {
-        "Npgsql.EntityFrameworkCore.PostgreSQL" =>
-            db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({PostgresLockKey})", ct),
-        "Microsoft.EntityFrameworkCore.SqlServer" =>
-            db.Database.ExecuteSqlRawAsync("EXEC sp_getapplock @Resource = N'portal.audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction'", ct),
-        _ => Task.CompletedTask,
-    };
+        var (lockSql, head, lockReturnsRow) = db.Database.ProviderName switch
+        {
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => ($"SELECT pg_advisory_xact_lock({PostgresLockKey});",
+                """SELECT "Sequence", "Hash" FROM audit_events ORDER BY "Sequence" DESC LIMIT 1""", true),
+            "Microsoft.EntityFrameworkCore.SqlServer" => (
+                "EXEC sp_getapplock @Resource = N'portal.audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction';",
+                "SELECT TOP (1) [Sequence], [Hash] FROM [audit_events] ORDER BY [Sequence] DESC", false),
+            _ => ("", """SELECT "Sequence", "Hash" FROM audit_events ORDER BY "Sequence" DESC LIMIT 1""", false),
+        };
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        command.CommandText = lockSql + head;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (lockReturnsRow)
+            await reader.NextResultAsync(ct);
+        return await reader.ReadAsync(ct) ? new ChainHead(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
+    }
 }
 
 /// <summary>
