@@ -52,6 +52,34 @@ public abstract class LifecycleRaceTests(PortalApp app)
             Assert.All(results.Where(r => !r.IsSuccess), r => Assert.Contains(r.Error!.Code, new[] { "transition.conflict", "stage.production-taken" }));
         }
     }
+
+    [Fact]
+    public async Task Concurrent_requests_get_distinct_numbers_that_their_events_and_stage_history_quote()
+    {
+        var s = await CreateAsync(app, "  - approvals: [{ count: 1, role: Approver }]");
+        var maya = await s.PersonAsync("marketing-contributors");
+        var versions = Enumerable.Range(1, 8).Select(i => $"{i}.0.0").ToList();
+        foreach (var version in versions)
+            await s.RegisterAsync(maya, version, Scores(0.9, 0.9, 0.9));
+        var before = await s.HighestRequestNumberAsync();
+
+        // Staging needs no approval here: each request is numbered, applied and audited in one save.
+        var results = await Task.WhenAll(versions.Select(v => s.RequestAsync(maya, v, "Staging")));
+
+        Assert.All(results, r => Assert.Equal(TransitionState.Applied, r.Value.State));
+        var ids = results.Select(r => r.Value.Id).ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.True(id > before, $"request {id} reused a number at or below {before}"));
+        foreach (var (version, id) in versions.Zip(ids))
+        {
+            Assert.Equal(1, await s.AuditCountAsync("transition.requested", id));
+            Assert.Equal(1, await s.AuditCountAsync("transition.applied", id));
+            Assert.Equal(id, await s.StagingRequestOfAsync(version));
+        }
+        // The next request is numbered after them all, whoever numbered them.
+        await s.RegisterAsync(maya, "9.0.0", Scores(0.9, 0.9, 0.9));
+        Assert.True((await s.RequestAsync(maya, "9.0.0", "Staging")).Value.Id > ids.Max());
+    }
 }
 
 public sealed class LifecycleRaceTests_Sqlite(SqlitePortal app) : LifecycleRaceTests(app), IClassFixture<SqlitePortal>;

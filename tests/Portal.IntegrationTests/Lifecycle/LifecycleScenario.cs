@@ -80,6 +80,20 @@ internal sealed class LifecycleScenario(PortalApp app, string asset, string tag)
         return (await db.AuditEvents.Where(e => e.Action == action).Select(e => e.After ?? "").ToListAsync()).Count(a => a.Contains(marker, StringComparison.Ordinal));
     }
 
+    public async Task<long> HighestRequestNumberAsync()
+    {
+        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        return await db.TransitionRequests.MaxAsync(r => (long?)r.Id) ?? 0;
+    }
+
+    /// <summary>The request the version's move to Staging names in its stage history.</summary>
+    public async Task<long?> StagingRequestOfAsync(string version)
+    {
+        await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        return await db.StageChanges.Where(c => c.To == Stage.Staging && db.Versions.Any(v => v.Id == c.VersionId && v.Version == version
+            && db.Assets.Any(a => a.Id == v.AssetId && a.Name == Asset))).Select(c => c.RequestId).SingleAsync();
+    }
+
     public static MetricInput[] Scores(double accuracy, double recallFemale, double recallMale) =>
     [
         new("accuracy", accuracy), new("recall", recallFemale, "sex=female"), new("recall", recallMale, "sex=male"),
