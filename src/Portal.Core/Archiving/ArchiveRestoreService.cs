@@ -110,7 +110,7 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
             return "the version is under legal hold";
         var downstream = await db.LineageEdges.AsNoTracking().Where(e => e.UpstreamVersionId == v.Id)
             .Join(db.Versions, e => e.VersionId, d => d.Id, (e, d) => new { d.AssetId, d.Version })
-            .Join(db.Assets, d => d.AssetId, a => a.Id, (d, a) => a.Name + " " + d.Version).Take(3).ToListAsync(ct);
+            .Join(db.Assets, d => d.AssetId, a => a.Id, (d, a) => a.Name + " " + d.Version).Order().Take(3).ToListAsync(ct);
         if (downstream.Count > 0)
             return $"lineage: {string.Join(", ", downstream)} came from it";
         var check = await db.GoldenChecks.AsNoTracking().Where(c => c.DatasetVersionId == v.Id).Select(c => c.Name).FirstOrDefaultAsync(ct);
@@ -123,7 +123,7 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
         var live = await db.Artifacts.AsNoTracking().Where(a => shas.Contains(a.Sha256) && a.VersionId != v.Id
                 && db.Versions.Any(o => o.Id == a.VersionId && o.ArchivedAt == null && o.PurgedAt == null))
             .Join(db.Versions, a => a.VersionId, o => o.Id, (a, o) => new { o.AssetId, o.Version, a.Path })
-            .Join(db.Assets, o => o.AssetId, s => s.Id, (o, s) => s.Name + " " + o.Version + " (" + o.Path + ")").Take(3).ToListAsync(ct);
+            .Join(db.Assets, o => o.AssetId, s => s.Id, (o, s) => s.Name + " " + o.Version + " (" + o.Path + ")").Order().Take(3).ToListAsync(ct);
         return live.Count > 0 ? $"its content is used by live version(s) {string.Join(", ", live)}" : null;
     }
 }

@@ -17,7 +17,7 @@ public sealed class SweepJobRunsJob(IDbContextFactory<PortalDbContext> dbFactory
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
-        var late = await db.JobRuns.Where(r => (r.State == JobRunState.Queued || r.State == JobRunState.Running) && r.DeadlineAt < now).Take(500).ToListAsync(ct);
+        var late = await db.JobRuns.Where(r => (r.State == JobRunState.Queued || r.State == JobRunState.Running) && r.DeadlineAt < now).OrderBy(r => r.DeadlineAt).Take(500).ToListAsync(ct);
         foreach (var run in late)
         {
             var reason = run.External

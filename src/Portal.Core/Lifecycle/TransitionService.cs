@@ -133,7 +133,7 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var cutoff = now.AddDays(-maxAgeDays);
-        var stale = await db.TransitionRequests.Where(r => r.State == TransitionState.Pending && r.CreatedAt < cutoff).Take(500).ToListAsync(ct);
+        var stale = await db.TransitionRequests.Where(r => r.State == TransitionState.Pending && r.CreatedAt < cutoff).OrderBy(r => r.CreatedAt).Take(500).ToListAsync(ct);
         foreach (var request in stale)
         {
             Close(request, TransitionState.Expired, job.Name, $"Not decided within {maxAgeDays} days.", now);

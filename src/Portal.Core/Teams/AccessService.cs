@@ -21,8 +21,9 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
     }
 
     // Every request of a person and every token's issuer check read it: one round trip, compiled once (no per-call expression work).
+    // One query on purpose: it returns memberships × global roles of one person, a handful of rows, cheaper than a second round trip.
     private static readonly PerModel<Func<PortalDbContext, Guid, CancellationToken, Task<UserRoles?>>> Roles = new(() => EF.CompileAsyncQuery(
-        (PortalDbContext db, Guid userId, CancellationToken ct) => db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => new UserRoles(
+        (PortalDbContext db, Guid userId, CancellationToken ct) => db.Users.AsNoTracking().AsSingleQuery().Where(u => u.Id == userId).Select(u => new UserRoles(
             u.IsDisabled,
             db.TeamMemberships.Where(m => m.UserId == u.Id).Select(m => new Membership(m.TeamId, m.Team!.Slug, m.Team.Name, m.Role)).ToList(),
             db.GlobalRoleAssignments.Where(g => g.UserId == u.Id).Select(g => g.Role).ToList())).SingleOrDefault()));

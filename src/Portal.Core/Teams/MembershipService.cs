@@ -49,7 +49,7 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
             return TeamErrors.NotFound(slug);
         var normalized = email.Trim().ToLowerInvariant();
         // Nothing makes e-mail addresses unique (two IdP accounts may share one): refuse to guess between people.
-        var matches = await db.Users.Where(u => u.Email != null && u.Email.ToLower() == normalized).Take(2).ToListAsync(ct);
+        var matches = await db.Users.Where(u => u.Email != null && u.Email.ToLower() == normalized).OrderBy(u => u.Id).Take(2).ToListAsync(ct);
         if (matches.Count == 0)
             return TeamErrors.UserNotFound;
         if (matches.Count > 1)

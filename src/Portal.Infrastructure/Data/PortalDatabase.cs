@@ -11,7 +11,11 @@ public static class PortalDatabase
 {
     public static string MigrationsAssembly(DatabaseProvider provider) => $"Portal.Migrations.{provider}";
 
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString)
+    /// <param name="strictQueries">
+    /// Development (and so the tests): a query EF Core warns about fails at once instead of being logged. Its two query-shape warnings
+    /// (several collections in one SQL query; a row limit without an order, which returns arbitrary rows) are defects of the query.
+    /// </param>
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder builder, DatabaseProvider provider, string connectionString, bool strictQueries = false)
     {
         var migrations = MigrationsAssembly(provider);
         _ = provider switch
@@ -28,6 +32,8 @@ public static class PortalDatabase
         // A failed command is logged once, by whoever handles the exception: the exception handler for a
         // 500 (with the correlation id), nobody for a duplicate the service answers with a 409.
         builder.ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug)));
+        if (strictQueries)
+            builder.ConfigureWarnings(w => w.Throw(RelationalEventId.MultipleCollectionIncludeWarning, CoreEventId.RowLimitingOperationWithoutOrderByWarning));
         return builder;
     }
 

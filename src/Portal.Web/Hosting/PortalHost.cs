@@ -46,7 +46,8 @@ public static class PortalHost
             preserveStaticLogger: true);
         AddTelemetry(services, settings.Telemetry);
 
-        OpenConnectionContextFactory.Register(services, o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString));
+        OpenConnectionContextFactory.Register(services,
+            o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString, strictQueries: builder.Environment.IsDevelopment()));
         var dataProtection = services.AddDataProtection().SetApplicationName("ai-asset-portal");
         if (settings.KeyProtection.Certificate is { } keyCertificate)
             dataProtection.ProtectKeysWithCertificate(keyCertificate);
