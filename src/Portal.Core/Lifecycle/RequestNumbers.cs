@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Portal.Core.Data;
 
 namespace Portal.Core.Lifecycle;
@@ -25,25 +24,17 @@ internal static class RequestNumbers
 
     private static async Task<long?> ReserveAsync(PortalDbContext db, CancellationToken ct)
     {
-        var sql = db.Database.ProviderName switch
+        var table = db.Model.FindEntityType(typeof(TransitionRequest))!.GetTableName();
+        var next = db.Database.ProviderName switch
         {
             // The transaction holds the file's only write lock, so no other writer can take the same number; an explicit
             // key raises the AUTOINCREMENT counter as a generated one does, so numbers are never reused.
-            "Microsoft.EntityFrameworkCore.Sqlite" => "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = @table), 0) + 1",
+            "Microsoft.EntityFrameworkCore.Sqlite" =>
+                db.Database.SqlQuery<long>($"""SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = {table}), 0) + 1 AS "Value" """),
             // The identity column's own sequence: numbers are unique without a lock and, as with generated keys, a rolled-back request leaves a gap.
-            "Npgsql.EntityFrameworkCore.PostgreSQL" => "SELECT nextval(pg_get_serial_sequence(@table, 'Id'))",
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => db.Database.SqlQuery<long>($"""SELECT nextval(pg_get_serial_sequence({table}, 'Id')) AS "Value" """),
             _ => null,
         };
-        if (sql is null)
-            return null;
-        var connection = db.Database.GetDbConnection();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        var table = command.CreateParameter();
-        table.ParameterName = "@table";
-        table.Value = db.Model.FindEntityType(typeof(TransitionRequest))!.GetTableName();
-        command.Parameters.Add(table);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+        return next is null ? null : (await next.ToListAsync(ct)).Single();
     }
 }

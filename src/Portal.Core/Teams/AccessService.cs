@@ -20,8 +20,8 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
         return new CallerAccess(actor, user.Globals.ToHashSet(), teams);
     }
 
-    // Every request of a person and every token's issuer check read it: one round trip, compiled once (no per-call expression work).
-    // One query on purpose: it returns memberships × global roles of one person, a handful of rows, cheaper than a second round trip.
+    // Every request of a person and every token's issuer check read it: compiled once (no per-call expression work), and one
+    // query on purpose: memberships × global roles of one person are a handful of rows, cheaper than a second round trip.
     private static readonly PerModel<Func<PortalDbContext, Guid, CancellationToken, Task<UserRoles?>>> Roles = new(() => EF.CompileAsyncQuery(
         (PortalDbContext db, Guid userId, CancellationToken ct) => db.Users.AsNoTracking().AsSingleQuery().Where(u => u.Id == userId).Select(u => new UserRoles(
             u.IsDisabled,

@@ -71,18 +71,18 @@ public static class AuditChain
     /// </summary>
     private static async Task<ChainHead?> LockAndReadHeadAsync(PortalDbContext db, CancellationToken ct)
     {
-        var (lockSql, head, lockReturnsRow) = db.Database.ProviderName switch
+        const string head = """SELECT "Sequence", "Hash" FROM audit_events ORDER BY "Sequence" DESC LIMIT 1""";
+        var (lockSql, headSql, lockReturnsRow) = db.Database.ProviderName switch
         {
-            "Npgsql.EntityFrameworkCore.PostgreSQL" => ($"SELECT pg_advisory_xact_lock({PostgresLockKey});",
-                """SELECT "Sequence", "Hash" FROM audit_events ORDER BY "Sequence" DESC LIMIT 1""", true),
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => ($"SELECT pg_advisory_xact_lock({PostgresLockKey});", head, true),
             "Microsoft.EntityFrameworkCore.SqlServer" => (
                 "EXEC sp_getapplock @Resource = N'portal.audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction';",
                 "SELECT TOP (1) [Sequence], [Hash] FROM [audit_events] ORDER BY [Sequence] DESC", false),
-            _ => ("", """SELECT "Sequence", "Hash" FROM audit_events ORDER BY "Sequence" DESC LIMIT 1""", false),
+            _ => ("", head, false),
         };
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = lockSql + head;
+        command.CommandText = lockSql + headSql;
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (lockReturnsRow)
             await reader.NextResultAsync(ct);
