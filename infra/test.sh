@@ -36,7 +36,7 @@ status=0
 for project in tests/Portal.UnitTests tests/Portal.ComponentTests tests/Portal.IntegrationTests tests/Portal.E2ETests; do
   name=$(basename "$project")
   echo "== $name"
-  dotnet test "$project" --no-build --nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" -v:q || status=1
+  dotnet test "$project" --no-build --nologo --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory "$results" -v:q || status=1
 done
 
 # Counted from the runners' own result files, not from console output.

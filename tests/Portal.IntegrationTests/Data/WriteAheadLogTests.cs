@@ -34,14 +34,48 @@ public sealed class WriteAheadLogTests(SqlitePortal app) : IClassFixture<SqliteP
         }
 
         // 7.2 MB of rows: only checkpoints copy them from the log into the database file, the last one perhaps still running.
-        var grown = 0L;
-        for (var wait = 0; wait < 100 && grown < 6_000_000; wait++, await Task.Delay(200))
-            grown = new FileInfo(file).Length - before;
-        Assert.True(grown >= 6_000_000, $"the database file grew by {grown:N0} bytes");
+        await AssertFileGrowsAsync(file, before, 6_000_000);
+        await AssertRowsAsync(factory, "SELECT count(*) AS \"Value\" FROM wal_test", 600);
+    }
+
+    [Fact]
+    public async Task The_last_commits_before_a_pause_reach_the_database_file_although_too_few_to_start_a_checkpoint()
+    {
+        var factory = app.Service<IDbContextFactory<PortalDbContext>>();
+        string file;
         await using (var db = await factory.CreateDbContextAsync())
         {
-            Assert.Equal(600, await db.Database.SqlQueryRaw<int>("SELECT count(*) AS \"Value\" FROM wal_test").SingleAsync());
-            await db.Database.ExecuteSqlRawAsync("DROP TABLE wal_test");
+            file = ((SqliteConnection)db.Database.GetDbConnection()).DataSource;
+            await db.Database.ExecuteSqlRawAsync("CREATE TABLE wal_tail (data BLOB NOT NULL)");
         }
+        var before = new FileInfo(file).Length;
+
+        // Fewer commits than start a run by count (64); 4 MB in all, far below the inline checkpoint's threshold.
+        const int commits = 20;
+        for (var i = 0; i < commits; i++)
+        {
+            await using var db = await factory.CreateDbContextAsync();
+            await using var tx = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlRawAsync("INSERT INTO wal_tail (data) VALUES (randomblob(200000))");
+            await tx.CommitAsync();
+        }
+
+        await AssertFileGrowsAsync(file, before, 3_900_000);
+        await AssertRowsAsync(factory, "SELECT count(*) AS \"Value\" FROM wal_tail", commits);
+    }
+
+    private static async Task AssertFileGrowsAsync(string file, long before, long bytes)
+    {
+        var grown = 0L;
+        for (var wait = 0; wait < 100 && grown < bytes; wait++, await Task.Delay(200))
+            grown = new FileInfo(file).Length - before;
+        Assert.True(grown >= bytes, $"the database file grew by {grown:N0} bytes, not {bytes:N0}");
+    }
+
+    // The tables stay: a dropped table's pages would be reused by the other test, and its file would not grow.
+    private static async Task AssertRowsAsync(IDbContextFactory<PortalDbContext> factory, string countQuery, int rows)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        Assert.Equal(rows, await db.Database.SqlQueryRaw<int>(countQuery).SingleAsync());
     }
 }
