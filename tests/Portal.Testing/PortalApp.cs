@@ -50,6 +50,7 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseContentRoot(Path.Combine(RepositoryRoot(), "src", "Portal.Web"));
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
+        builder.UseSetting("Database:RefuseNestedConnections", "true");
         builder.UseSetting(publicUrlFromListenAddress ? "urls" : "Portal:PublicUrl", RootUrl);
         builder.UseSetting("Portal:SeedDemoData", "true");
         // Dozens of hosts run at once in a test run: the demo's golden runs would compete with every test's jobs for two workers.

@@ -59,10 +59,12 @@ public sealed class ArchiveBlobMover(IDbContextFactory<PortalDbContext> dbFactor
         return BlobMove.Moved;
     }
 
-    /// <summary>Brings a cold blob back, byte-identical (digest verified), then removes the cold copy. Null when done, else why not.</summary>
-    public async Task<Error?> WarmAsync(string sha256, Actor actor, Guid? teamId, CancellationToken ct)
+    /// <summary>
+    /// Brings a cold blob back, byte-identical (digest verified), then removes the cold copy. Null when done, else why not. Runs on
+    /// the caller's unit of work (its connection), which must have no unsaved changes: the blob's move is saved and committed here.
+    /// </summary>
+    public async Task<Error?> WarmAsync(PortalDbContext db, string sha256, Actor actor, Guid? teamId, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var blob = await db.Blobs.AsNoTracking().SingleAsync(b => b.Sha256 == sha256, ct);
         if (blob.Location == BlobLocation.Hot)
             return null;

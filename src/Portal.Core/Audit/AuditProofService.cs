@@ -30,6 +30,15 @@ public sealed class AuditProofService(IDbContextFactory<PortalDbContext> dbFacto
         if (AccessGate.Check(caller, PortalAction.ViewTeam, teamSlug) is { } refused)
             return refused;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ProveAsync(db, caller, teamSlug, subjects, ct);
+    }
+
+    /// <summary>The same on the caller's unit of work: an export reads its records and their proofs on one connection.</summary>
+    internal async Task<Result<AuditProofBundle>> ProveAsync(PortalDbContext db, CallerAccess caller, string teamSlug, IReadOnlyCollection<AuditSubject> subjects,
+        CancellationToken ct)
+    {
+        if (AccessGate.Check(caller, PortalAction.ViewTeam, teamSlug) is { } refused)
+            return refused;
         var teamId = await db.Teams.Where(t => t.Slug == teamSlug).Select(t => (Guid?)t.Id).SingleOrDefaultAsync(ct);
         if (teamId is null)
             return TeamErrors.NotFound(teamSlug);
@@ -41,10 +50,10 @@ public sealed class AuditProofService(IDbContextFactory<PortalDbContext> dbFacto
                 .Where(e => e.TeamId == teamId && e.SubjectType == group.Key && ids.Contains(e.SubjectId))
                 .Select(e => e.Sequence).ToListAsync(ct));
         }
-        return await ProveSequencesAsync(sequences, ct);
+        return await ProveSequencesAsync(db, sequences, ct);
     }
 
-    private async Task<AuditProofBundle> ProveSequencesAsync(ISet<long> sequences, CancellationToken ct)
+    private async Task<AuditProofBundle> ProveSequencesAsync(PortalDbContext db, ISet<long> sequences, CancellationToken ct)
     {
         // The wanted events are kept as the verification streams the whole log past, in sequence order: one read, not two.
         var events = new List<AuditEvent>(sequences.Count);
@@ -52,7 +61,7 @@ public sealed class AuditProofService(IDbContextFactory<PortalDbContext> dbFacto
         {
             if (sequences.Contains(e.Sequence))
                 events.Add(e);
-        });
+        }, db);
         var verification = trail.Judge(verifier, archive);
         var checkpoint = archive.Latest is { } latest && latest.TreeSize <= verifier.Count ? latest : null;
         var tree = verifier.Tree();

@@ -108,12 +108,14 @@ public sealed class AuditTrailService(IDbContextFactory<PortalDbContext> dbFacto
     /// given, sees every event of the log once as it streams past (the proofs take theirs from this one read), including
     /// those after a break, which the verifier no longer takes.
     /// </summary>
-    internal async Task<(AuditChainVerifier Verifier, CheckpointArchive Archive)> ReadChainAsync(CancellationToken ct, Action<AuditEvent>? observe = null)
+    internal async Task<(AuditChainVerifier Verifier, CheckpointArchive Archive)> ReadChainAsync(CancellationToken ct, Action<AuditEvent>? observe = null,
+        PortalDbContext? on = null)
     {
         var archive = await CheckpointArchive.LoadAsync(store, ct);
         var verifier = new AuditChainVerifier();
         var broken = false;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var own = on is null ? await dbFactory.CreateDbContextAsync(ct) : null;
+        var db = on ?? own!;
         await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             observe?.Invoke(e);

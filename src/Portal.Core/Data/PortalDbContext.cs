@@ -141,16 +141,26 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
             observer(Database.GetConnectionString(), changed);
     }
 
+    /// <summary>The open connection's lease, set by the factory that opened it; it ends with this lease of the context.</summary>
+    public ConnectionLease? Lease { get; set; }
+
     public override ValueTask DisposeAsync()
     {
-        ReportUnauditedInTransaction();
+        EndLease();
         return base.DisposeAsync();
     }
 
     public override void Dispose()
     {
-        ReportUnauditedInTransaction();
+        EndLease();
         base.Dispose();
+    }
+
+    private void EndLease()
+    {
+        ReportUnauditedInTransaction();
+        Lease?.End();
+        Lease = null;
     }
 
     // Contexts are pooled: what one lease noted must be reported and forgotten before the next lease begins.

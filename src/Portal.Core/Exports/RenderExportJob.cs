@@ -34,7 +34,7 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
         var job = Actor.Job(Id);
         try
         {
-            await ReportAsync(exportId, 5, "Reading the records", ct);
+            await ReportAsync(db, exportId, 5, "Reading the records", ct);
             var (bytes, pages) = await MakeAsync(db, export, ct);
             var now = clock.GetUtcNow();
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -58,14 +58,13 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
         {
             // The user sees why on the export; retrying an export that cannot be made helps nobody.
             db.ChangeTracker.Clear();
-            await using var failDb = await dbFactory.CreateDbContextAsync(ct);
-            var failed = await failDb.AuditExports.SingleAsync(x => x.Id == exportId, ct);
+            var failed = await db.AuditExports.SingleAsync(x => x.Id == exportId, ct);
             failed.State = ExportState.Failed;
             failed.Failure = "The export could not be made; try again, and tell an administrator if it keeps failing.";
             failed.ProgressNote = "Failed";
             failed.Content = null;
-            failDb.Record(job, clock.GetUtcNow(), "export.failed", "export", exportId.ToString(), failed.TeamId, after: new { Error = ex.GetType().Name });
-            await failDb.SaveChangesAsync(ct);
+            db.Record(job, clock.GetUtcNow(), "export.failed", "export", exportId.ToString(), failed.TeamId, after: new { Error = ex.GetType().Name });
+            await db.SaveChangesAsync(ct);
         }
     }
 
@@ -73,10 +72,10 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
     {
         var header = new ExportHeader(export.Id, export.Kind, export.RequestedBy, clock.GetUtcNow(), Scope(export));
         object content = export.Kind == ExportKind.Dossier
-            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, subjects => ProveAsync(export.TeamSlug!, subjects, ct),
+            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, subjects => ProveAsync(db, export.TeamSlug!, subjects, ct),
                 withPaths: export.Format == ExportFormat.Json, ct)
             : await PeriodReportReader.ReadAsync(db, header, export.TeamId, export.From!.Value, export.To!.Value, ct);
-        await ReportAsync(export.Id, 30, export.Format == ExportFormat.Pdf ? "Laying out pages" : "Writing JSON", ct);
+        await ReportAsync(db, export.Id, 30, export.Format == ExportFormat.Pdf ? "Laying out pages" : "Writing JSON", ct);
         if (export.Format == ExportFormat.Json)
             return (JsonSerializer.SerializeToUtf8Bytes(content, content.GetType(), Json), 0);
 
@@ -89,22 +88,22 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
             if (percent < lastReported + 10)
                 return;
             lastReported = percent;
-            // The renderer is synchronous: progress is written from its thread, on a context of its own.
-            ReportAsync(export.Id, percent, share < 0.3 ? "Laying out pages" : "Drawing pages", ct).GetAwaiter().GetResult();
+            // The renderer is synchronous: progress is written from its thread, on the job's context, which waits for the renderer meanwhile.
+            ReportAsync(db, export.Id, percent, share < 0.3 ? "Laying out pages" : "Drawing pages", ct).GetAwaiter().GetResult();
         });
         var rendered = renderer.RenderPdf(document, output, progress, ct);
         return (output.ToArray(), rendered.Pages);
     }
 
-    private async Task<AuditProofBundle> ProveAsync(string team, IReadOnlyCollection<AuditSubject> subjects, CancellationToken ct)
+    private async Task<AuditProofBundle> ProveAsync(PortalDbContext db, string team, IReadOnlyCollection<AuditSubject> subjects, CancellationToken ct)
     {
-        var bundle = await proofs.ProveAsync(CallerAccess.ForJob(Actor.Job(Id)), team, subjects, ct);
+        var bundle = await proofs.ProveAsync(db, CallerAccess.ForJob(Actor.Job(Id)), team, subjects, ct);
         return bundle.IsSuccess ? bundle.Value : throw new InvalidOperationException($"The audit proofs could not be read: {bundle.Error!.Message}");
     }
 
-    private async Task ReportAsync(Guid id, int percent, string note, CancellationToken ct)
+    // Written at once (no transaction is open), so the user watching the export sees it move.
+    private static async Task ReportAsync(PortalDbContext db, Guid id, int percent, string note, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.AuditExports.Where(x => x.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, ExportState.Running).SetProperty(x => x.Progress, percent).SetProperty(x => x.ProgressNote, note), ct);
     }

@@ -68,7 +68,8 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
             };
             if (ex is not GoldenCheckException and not OperationCanceledException)
                 log.LogError(ex, "Golden-check run {RunId} failed", runId);
-            await FailAsync(runId, reason, actor);
+            db.ChangeTracker.Clear();
+            await FailAsync(db, runId, reason, actor);
         }
     }
 
@@ -137,9 +138,9 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
         await db.SaveChangesAsync(ct);
     }
 
-    private async Task FailAsync(Guid runId, string reason, Actor actor)
+    // On the run's own connection, its failed work cleared: a second connection held beside the first could wait on an empty pool.
+    private async Task FailAsync(PortalDbContext db, Guid runId, string reason, Actor actor)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         var run = await db.JobRuns.SingleAsync(r => r.Id == runId);
         if (run.IsFinished)
             return;

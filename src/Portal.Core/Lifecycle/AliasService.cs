@@ -25,12 +25,14 @@ public sealed class AliasService(IDbContextFactory<PortalDbContext> dbFactory, T
         var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
-        var id = found.Value.Asset.Id;
-        var aliases = await db.Aliases.AsNoTracking().Where(a => a.AssetId == id).OrderBy(a => a.Name)
+        return await AliasesAsync(db, found.Value.Asset.Id, ct);
+    }
+
+    // A move answers with the alias as saved, read on the move's own connection.
+    private static async Task<List<AliasView>> AliasesAsync(PortalDbContext db, Guid assetId, CancellationToken ct) =>
+        await db.Aliases.AsNoTracking().Where(a => a.AssetId == assetId).OrderBy(a => a.Name)
             .Join(db.Versions, a => a.VersionId, v => v.Id, (a, v) => new AliasView(a.Name, v.Version, v.Stage, a.IsProtected, a.UpdatedAt, a.UpdatedBy, a.Revision))
             .ToListAsync(ct);
-        return aliases;
-    }
 
     public async Task<Result<AliasResolution>> ResolveAsync(CallerAccess caller, string team, string asset, string alias, CancellationToken ct = default)
     {
@@ -67,7 +69,7 @@ public sealed class AliasService(IDbContextFactory<PortalDbContext> dbFactory, T
         await StageMover.PointAliasAsync(db, found.Value.Asset, found.Value.Version, alias, caller.Actor, clock.GetUtcNow(), null, ct);
         if (await SaveAsync(db, ct) is { } raced)
             return raced;
-        return (await ListAsync(caller, team, asset, ct)).Value.Single(a => a.Name == alias);
+        return (await AliasesAsync(db, found.Value.Asset.Id, ct)).Single(a => a.Name == alias);
     }
 
     public async Task<Result<AliasView>> SetProtectedAsync(CallerAccess caller, string team, string asset, string alias, bool isProtected, CancellationToken ct = default)
@@ -91,7 +93,7 @@ public sealed class AliasService(IDbContextFactory<PortalDbContext> dbFactory, T
             if (await SaveAsync(db, ct) is { } raced)
                 return raced;
         }
-        return (await ListAsync(caller, team, asset, ct)).Value.Single(a => a.Name == alias);
+        return (await AliasesAsync(db, found.Value.Asset.Id, ct)).Single(a => a.Name == alias);
     }
 
     private static async Task<Error?> SaveAsync(PortalDbContext db, CancellationToken ct)

@@ -8,5 +8,15 @@ public sealed class ApprovalSignal
 {
     public event Action? QueueChanged;
 
-    public void Changed() => QueueChanged?.Invoke();
+    /// <summary>
+    /// The pages re-read their counts as callers of their own, off the thread and the flow of the unit of work that changed the
+    /// queue: run inline they would lease a connection while that unit of work still holds its own, and wait on its thread.
+    /// </summary>
+    public void Changed()
+    {
+        if (QueueChanged is not { } handlers)
+            return;
+        using (ExecutionContext.SuppressFlow())
+            _ = Task.Run(handlers);
+    }
 }

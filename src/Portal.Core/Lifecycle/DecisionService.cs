@@ -72,9 +72,9 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         }
         catch (DbUpdateException)
         {
-            // The replay index or the Production slot refused the loser of a race.
-            await using var check = await dbFactory.CreateDbContextAsync(ct);
-            return await check.TransitionDecisions.AnyAsync(d => d.RequestId == id && d.PersonKey == person, ct)
+            // The replay index or the Production slot refused the loser of a race; the save's transaction is rolled back.
+            db.ChangeTracker.Clear();
+            return await db.TransitionDecisions.AnyAsync(d => d.RequestId == id && d.PersonKey == person, ct)
                 ? LifecycleErrors.AlreadyDecided : LifecycleErrors.ProductionTaken;
         }
         signal.Changed();

@@ -17,6 +17,13 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
     public async Task<Result<ModelCardView>> GetAsync(CallerAccess caller, string team, string asset, string version, int? revision = null, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await ViewAsync(db, caller, team, asset, version, revision, ct);
+    }
+
+    // A save answers with the card as saved, read on the save's own connection.
+    private static async Task<Result<ModelCardView>> ViewAsync(PortalDbContext db, CallerAccess caller, string team, string asset, string version, int? revision,
+        CancellationToken ct)
+    {
         var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
@@ -63,6 +70,6 @@ public sealed class ModelCardService(IDbContextFactory<PortalDbContext> dbFactor
         {
             return Error.Conflict("model-card.stale", "Someone saved the model card at the same moment. Reload to see their changes.");
         }
-        return await GetAsync(caller, team, asset, version, null, ct);
+        return await ViewAsync(db, caller, team, asset, version, null, ct);
     }
 }

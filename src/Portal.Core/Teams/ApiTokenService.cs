@@ -118,8 +118,10 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 200)
             return new Error("token.invalid", "The bearer token is not a portal API token.", ErrorKind.Unauthorized);
         var hash = Hash(presented);
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var token = await TokenByHash.For(db)(db, hash, ct);
+        ApiToken? token;
+        // Closed before the issuer's roles are read on a connection of their own.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+            token = await TokenByHash.For(db)(db, hash, ct);
         if (token is null)
             return new Error("token.invalid", "The bearer token is not known.", ErrorKind.Unauthorized);
         if (token.RevokedAt is not null)

@@ -43,57 +43,69 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
             return denied;
         if (!Enum.IsDefined(role))
             return Error.Validation("membership.invalid", "Choose a role: Viewer, Contributor, Approver or TeamAdmin.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var team = await db.Teams.SingleOrDefaultAsync(t => t.Slug == slug, ct);
-        if (team is null)
-            return TeamErrors.NotFound(slug);
-        var normalized = email.Trim().ToLowerInvariant();
-        // Nothing makes e-mail addresses unique (two IdP accounts may share one): refuse to guess between people.
-        var matches = await db.Users.Where(u => u.Email != null && u.Email.ToLower() == normalized).OrderBy(u => u.Id).Take(2).ToListAsync(ct);
-        if (matches.Count == 0)
-            return TeamErrors.UserNotFound;
-        if (matches.Count > 1)
-            return TeamErrors.UserAmbiguous;
-        var user = matches[0];
-
-        var now = clock.GetUtcNow();
-        var existing = await db.TeamMemberships.SingleOrDefaultAsync(
-            m => m.TeamId == team.Id && m.UserId == user.Id && m.Source == MembershipSource.LocalGrant, ct);
-        var before = existing is null ? null : new { UserId = user.Id, existing.Role, existing.Source };
-        if (existing is not null)
-            db.TeamMemberships.Remove(existing);
-        var membership = new TeamMembership
+        MemberRole granted;
+        Guid? narrowedFor;
+        // Closed before the open pages are told: each re-reads the user's stamp on a connection of its own.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            TeamId = team.Id, UserId = user.Id, Role = role, Source = MembershipSource.LocalGrant,
-            SourceDetail = caller.Actor.Name, GrantedAt = now,
-        };
-        db.TeamMemberships.Add(membership);
-        user.SecurityStamp = User.NewStamp();
-        db.Record(caller.Actor, now, "membership.granted", "membership", membership.Id.ToString(), team.Id, before,
-            new { UserId = user.Id, user.Name, Role = role, Source = MembershipSource.LocalGrant });
-        await db.SaveChangesAsync(ct);
-        if (existing is not null && existing.Role > role)
-            await accessChanges.AccessChangedAsync(user.Id);
-        return new MemberRole(membership.Id, role, membership.Source, membership.SourceDetail, now);
+            var team = await db.Teams.SingleOrDefaultAsync(t => t.Slug == slug, ct);
+            if (team is null)
+                return TeamErrors.NotFound(slug);
+            var normalized = email.Trim().ToLowerInvariant();
+            // Nothing makes e-mail addresses unique (two IdP accounts may share one): refuse to guess between people.
+            var matches = await db.Users.Where(u => u.Email != null && u.Email.ToLower() == normalized).OrderBy(u => u.Id).Take(2).ToListAsync(ct);
+            if (matches.Count == 0)
+                return TeamErrors.UserNotFound;
+            if (matches.Count > 1)
+                return TeamErrors.UserAmbiguous;
+            var user = matches[0];
+
+            var now = clock.GetUtcNow();
+            var existing = await db.TeamMemberships.SingleOrDefaultAsync(
+                m => m.TeamId == team.Id && m.UserId == user.Id && m.Source == MembershipSource.LocalGrant, ct);
+            var before = existing is null ? null : new { UserId = user.Id, existing.Role, existing.Source };
+            if (existing is not null)
+                db.TeamMemberships.Remove(existing);
+            var membership = new TeamMembership
+            {
+                TeamId = team.Id, UserId = user.Id, Role = role, Source = MembershipSource.LocalGrant,
+                SourceDetail = caller.Actor.Name, GrantedAt = now,
+            };
+            db.TeamMemberships.Add(membership);
+            user.SecurityStamp = User.NewStamp();
+            db.Record(caller.Actor, now, "membership.granted", "membership", membership.Id.ToString(), team.Id, before,
+                new { UserId = user.Id, user.Name, Role = role, Source = MembershipSource.LocalGrant });
+            await db.SaveChangesAsync(ct);
+            granted = new MemberRole(membership.Id, role, membership.Source, membership.SourceDetail, now);
+            narrowedFor = existing is not null && existing.Role > role ? user.Id : null;
+        }
+        if (narrowedFor is { } narrowed)
+            await accessChanges.AccessChangedAsync(narrowed);
+        return granted;
     }
 
     public async Task<Result> RevokeAsync(CallerAccess caller, string slug, Guid membershipId, CancellationToken ct = default)
     {
         if (AccessGate.Check(caller, PortalAction.ManageMembers, slug) is { } denied)
             return denied;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var membership = await db.TeamMemberships.Include(m => m.User)
-            .SingleOrDefaultAsync(m => m.Id == membershipId && m.Team!.Slug == slug, ct);
-        if (membership is null)
-            return TeamErrors.MembershipNotFound;
-        if (membership.Source == MembershipSource.IdpGroup)
-            return TeamErrors.IdpManaged;
-        db.TeamMemberships.Remove(membership);
-        membership.User!.SecurityStamp = User.NewStamp();
-        db.Record(caller.Actor, clock.GetUtcNow(), "membership.revoked", "membership", membership.Id.ToString(), membership.TeamId,
-            before: new { membership.UserId, membership.User.Name, membership.Role, membership.Source });
-        await db.SaveChangesAsync(ct);
-        await accessChanges.AccessChangedAsync(membership.UserId);
+        Guid userId;
+        // Closed before the open pages are told: each re-reads the user's stamp on a connection of its own.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var membership = await db.TeamMemberships.Include(m => m.User)
+                .SingleOrDefaultAsync(m => m.Id == membershipId && m.Team!.Slug == slug, ct);
+            if (membership is null)
+                return TeamErrors.MembershipNotFound;
+            if (membership.Source == MembershipSource.IdpGroup)
+                return TeamErrors.IdpManaged;
+            db.TeamMemberships.Remove(membership);
+            membership.User!.SecurityStamp = User.NewStamp();
+            db.Record(caller.Actor, clock.GetUtcNow(), "membership.revoked", "membership", membership.Id.ToString(), membership.TeamId,
+                before: new { membership.UserId, membership.User.Name, membership.Role, membership.Source });
+            await db.SaveChangesAsync(ct);
+            userId = membership.UserId;
+        }
+        await accessChanges.AccessChangedAsync(userId);
         return Result.Ok();
     }
 

@@ -36,18 +36,21 @@ public sealed class UserAdminService(IDbContextFactory<PortalDbContext> dbFactor
             return denied;
         if (caller.Actor.UserId == userId && disabled)
             return Error.Conflict("user.self-disable", "You cannot disable your own account.");
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
-        if (user is null)
-            return Error.NotFound("user.not-found", "This user does not exist.");
-        if (user.IsDisabled == disabled)
-            return Result.Ok();
-        user.IsDisabled = disabled;
-        user.SecurityStamp = User.NewStamp();
-        db.Record(caller.Actor, clock.GetUtcNow(), disabled ? "user.disabled" : "user.enabled", "user", user.Id.ToString(),
-            before: new { IsDisabled = !disabled }, after: new { IsDisabled = disabled });
-        await db.SaveChangesAsync(ct);
-        await accessChanges.AccessChangedAsync(user.Id);
+        // Closed before the open pages are told: each re-reads the user's stamp on a connection of its own.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            var user = await db.Users.SingleOrDefaultAsync(u => u.Id == userId, ct);
+            if (user is null)
+                return Error.NotFound("user.not-found", "This user does not exist.");
+            if (user.IsDisabled == disabled)
+                return Result.Ok();
+            user.IsDisabled = disabled;
+            user.SecurityStamp = User.NewStamp();
+            db.Record(caller.Actor, clock.GetUtcNow(), disabled ? "user.disabled" : "user.enabled", "user", user.Id.ToString(),
+                before: new { IsDisabled = !disabled }, after: new { IsDisabled = disabled });
+            await db.SaveChangesAsync(ct);
+        }
+        await accessChanges.AccessChangedAsync(userId);
         return Result.Ok();
     }
 }

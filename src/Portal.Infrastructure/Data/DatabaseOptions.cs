@@ -21,4 +21,10 @@ public sealed class DatabaseOptions
 
     /// <summary>Apply pending migrations at start-up (the embedded default); production may run them from a pipeline.</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Fail a unit of work that opens a second connection while its first is open (the tests set it): such code empties the pool
+    /// under load. Off by default, so that a path no test covers degrades under load instead of failing for its first user.
+    /// </summary>
+    public bool RefuseNestedConnections { get; set; }
 }

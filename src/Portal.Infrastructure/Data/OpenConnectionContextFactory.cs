@@ -9,13 +9,16 @@ namespace Portal.Infrastructure.Data;
 /// query. Each open costs real work: on SQLite the connection's settings and EF Core's functions are registered again on the
 /// native handle; on PostgreSQL a connection returned to the pool is reset with <c>DISCARD ALL</c> in the server. A service call
 /// that ran ten queries outside a transaction paid that ten times. Every context is disposed by its user (<c>await using</c>),
-/// which closes the connection and returns both to their pools.
+/// which closes the connection and returns both to their pools. With <paramref name="refuseNested"/> (the tests) a unit of work
+/// that leases a second connection while its first is open fails at once (<see cref="ConnectionLease"/>).
 /// </summary>
-public sealed class OpenConnectionContextFactory(IDbContextFactory<PortalDbContext> pooled) : IDbContextFactory<PortalDbContext>
+public sealed class OpenConnectionContextFactory(IDbContextFactory<PortalDbContext> pooled, bool refuseNested) : IDbContextFactory<PortalDbContext>
 {
     public PortalDbContext CreateDbContext()
     {
+        var lease = Begin();
         var db = pooled.CreateDbContext();
+        db.Lease = lease;
         try
         {
             db.Database.OpenConnection();
@@ -28,9 +31,34 @@ public sealed class OpenConnectionContextFactory(IDbContextFactory<PortalDbConte
         }
     }
 
-    public async Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
+    // Not async itself: the lease must start in the caller's flow, which an async method's changes never reach.
+    public Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
     {
-        var db = await pooled.CreateDbContextAsync(cancellationToken);
+        ConnectionLease lease;
+        try
+        {
+            lease = Begin();
+        }
+        catch (InvalidOperationException e)
+        {
+            return Task.FromException<PortalDbContext>(e);
+        }
+        return OpenAsync(lease, cancellationToken);
+    }
+
+    private async Task<PortalDbContext> OpenAsync(ConnectionLease lease, CancellationToken cancellationToken)
+    {
+        PortalDbContext db;
+        try
+        {
+            db = await pooled.CreateDbContextAsync(cancellationToken);
+        }
+        catch
+        {
+            lease.End();
+            throw;
+        }
+        db.Lease = lease;
         try
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
@@ -43,14 +71,25 @@ public sealed class OpenConnectionContextFactory(IDbContextFactory<PortalDbConte
         }
     }
 
+    private ConnectionLease Begin()
+    {
+        var lease = ConnectionLease.Begin(out var nested);
+        if (!nested || !refuseNested)
+            return lease;
+        lease.End();
+        throw new InvalidOperationException(
+            "A unit of work leased a second database connection while its first was still open; under load each caller would hold one "
+            + "and wait for another until the pool is empty. Dispose the first context before calling code that opens its own.");
+    }
+
     /// <summary>Registers the pooled factory for <see cref="PortalDbContext"/> behind this one.</summary>
-    public static IServiceCollection Register(IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    public static IServiceCollection Register(IServiceCollection services, Action<DbContextOptionsBuilder> configure, bool refuseNested)
     {
         services.AddPooledDbContextFactory<PortalDbContext>(configure);
         var pooled = services.Last(d => d.ServiceType == typeof(IDbContextFactory<PortalDbContext>));
         services.Remove(pooled);
         return services.AddSingleton<IDbContextFactory<PortalDbContext>>(sp =>
             new OpenConnectionContextFactory((IDbContextFactory<PortalDbContext>)(pooled.ImplementationFactory?.Invoke(sp)
-                ?? ActivatorUtilities.CreateInstance(sp, pooled.ImplementationType!))));
+                ?? ActivatorUtilities.CreateInstance(sp, pooled.ImplementationType!)), refuseNested));
     }
 }

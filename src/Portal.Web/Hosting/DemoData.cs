@@ -21,18 +21,21 @@ public static class DemoData
         await using var scope = services.CreateAsyncScope();
         var dbFactory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<PortalDbContext>>();
         var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.Teams.AnyAsync(ct))
-            return;
-        var actor = Actor.System("demo-seed");
-        var now = clock.GetUtcNow();
-        foreach (var (slug, name, description) in Teams)
+        // Closed before the services below run: each opens a connection of its own.
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            var team = new Team { Slug = slug, Name = name, Description = description, CreatedAt = now };
-            db.Teams.Add(team);
-            db.Record(actor, now, "team.created", "team", slug, team.Id, after: new { team.Slug, team.Name, team.Description });
+            if (await db.Teams.AnyAsync(ct))
+                return;
+            var actor = Actor.System("demo-seed");
+            var now = clock.GetUtcNow();
+            foreach (var (slug, name, description) in Teams)
+            {
+                var team = new Team { Slug = slug, Name = name, Description = description, CreatedAt = now };
+                db.Teams.Add(team);
+                db.Record(actor, now, "team.created", "team", slug, team.Id, after: new { team.Slug, team.Name, team.Description });
+            }
+            await db.SaveChangesAsync(ct);
         }
-        await db.SaveChangesAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoRegistry>(scope.ServiceProvider).SeedAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoLifecycle>(scope.ServiceProvider).SeedAsync(ct);
         await ActivatorUtilities.CreateInstance<DemoArchiving>(scope.ServiceProvider).SeedAsync(ct);

@@ -47,7 +47,8 @@ public static class PortalHost
         AddTelemetry(services, settings.Telemetry);
 
         OpenConnectionContextFactory.Register(services,
-            o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString, strictQueries: builder.Environment.IsDevelopment()));
+            o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString, strictQueries: builder.Environment.IsDevelopment()),
+            settings.Database.RefuseNestedConnections);
         var dataProtection = services.AddDataProtection().SetApplicationName("ai-asset-portal");
         if (settings.KeyProtection.Certificate is { } keyCertificate)
             dataProtection.ProtectKeysWithCertificate(keyCertificate);

@@ -86,6 +86,7 @@ public sealed record PortalSettings(PortalOptions Portal, SsoOptions Sso, Databa
         if (string.IsNullOrWhiteSpace(database.ConnectionString))
             problems.Add("Database:ConnectionString is required.");
         database.MigrateOnStart = config.GetValue("Database:MigrateOnStart", true);
+        database.RefuseNestedConnections = config.GetValue("Database:RefuseNestedConnections", false);
 
         var portal = config.GetSection("Portal").Get<PortalOptions>() ?? new PortalOptions();
         if (string.IsNullOrWhiteSpace(config["Portal:PublicUrl"]))

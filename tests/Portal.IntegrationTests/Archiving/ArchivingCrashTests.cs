@@ -33,14 +33,14 @@ public abstract class ArchivingCrashTests(PortalApp app)
         await s.RunAsync(runId);
 
         Assert.True(hook.Fired);
-        await using var db = await s.Db();
-        var run = await db.JobRuns.SingleAsync(r => r.Id == runId);
-        Assert.Equal(JobRunState.Succeeded, run.State);
         Assert.Equal(1, await s.AuditCountAsync("archive.completed", runId.ToString()));
         Assert.Equal(1, await s.AuditCountAsync("version.archived", stale.ToString()));
         Assert.Equal(runId, (await s.VersionRowAsync(stale)).ArchiveRunId);
         Assert.Equal(BlobLocation.Cold, await s.LocationAsync(Sha(own)));
         Assert.Equal(BlobLocation.Hot, await s.LocationAsync(Sha(shared)));
+        await using var db = await s.Db();
+        var run = await db.JobRuns.SingleAsync(r => r.Id == runId);
+        Assert.Equal(JobRunState.Succeeded, run.State);
         // Every blob of the team's versions is in the store its row names, and only there.
         var blobs = await db.Blobs.Where(b => db.Artifacts.Any(a => a.Sha256 == b.Sha256)).Select(b => new { b.Sha256, b.Location }).ToListAsync();
         foreach (var blob in blobs)

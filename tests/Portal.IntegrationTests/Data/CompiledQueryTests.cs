@@ -28,8 +28,8 @@ public sealed class CompiledQueryTests(SqlitePortal sqlite, PostgresPortal postg
     {
         var factory = sqlite.Service<IDbContextFactory<PortalDbContext>>();
         await using var first = await factory.CreateDbContextAsync();
-        await using var second = await factory.CreateDbContextAsync();
-        await using var other = await postgres.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
+        await using var second = await factory.AnotherCallersContextAsync();
+        await using var other = await postgres.Service<IDbContextFactory<PortalDbContext>>().AnotherCallersContextAsync();
 
         Assert.Same(TeamId.For(first), TeamId.For(second));
         Assert.NotSame(TeamId.For(first), TeamId.For(other));

@@ -55,9 +55,35 @@ public abstract class ContextFactoryTests(PortalApp app)
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await using (var again = await db.Database.BeginTransactionAsync(limit.Token))
             await again.CommitAsync(limit.Token);
-        await using var other = await factory.CreateDbContextAsync(limit.Token);
+        await using var other = await factory.AnotherCallersContextAsync(limit.Token);
         await using (var tx = await other.Database.BeginTransactionAsync(limit.Token))
             await tx.CommitAsync(limit.Token);
+    }
+
+    [Fact]
+    public async Task A_unit_of_work_that_leases_a_second_connection_while_holding_its_first_is_refused()
+    {
+        var factory = app.Service<IDbContextFactory<PortalDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => factory.CreateDbContextAsync());
+            Assert.Contains("second database connection", refused.Message);
+            // So is code it calls, which inherits the open lease, and the synchronous lease.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => CountTeamsAsync(factory));
+            Assert.Throws<InvalidOperationException>(() => factory.CreateDbContext());
+            Assert.True(await db.Teams.AnyAsync());
+        }
+
+        // Once the first is given back, the same flow and the code it calls lease again.
+        Assert.True(await CountTeamsAsync(factory) > 0);
+        await using var next = await factory.CreateDbContextAsync();
+        Assert.True(await next.Teams.AnyAsync());
+    }
+
+    private static async Task<int> CountTeamsAsync(IDbContextFactory<PortalDbContext> factory)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        return await db.Teams.CountAsync();
     }
 
     [Fact]
@@ -82,7 +108,7 @@ public sealed class ContextFactoryTests_Sqlite(SqlitePortal app) : ContextFactor
         await using var second = await db.Database.BeginTransactionAsync();
         await first.DisposeAsync();
 
-        await using var other = await factory.CreateDbContextAsync();
+        await using var other = await factory.AnotherCallersContextAsync();
         var waiting = other.Database.BeginTransactionAsync();
         await Task.Delay(300);
         var waitedForTheSecond = !waiting.IsCompleted;
