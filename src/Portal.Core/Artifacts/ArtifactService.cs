@@ -127,7 +127,7 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
         var stream = await store.OpenReadAsync(artifact.Sha256, ct);
         if (stream is null)
         {
-            await integrity.MarkCorruptAsync(artifact.Sha256, caller.Actor, "download: content missing", CancellationToken.None);
+            await integrity.MarkCorruptAsync(db, artifact.Sha256, caller.Actor, "download: content missing", CancellationToken.None);
             return RegistryErrors.BlobCorrupt;
         }
         var now = clock.GetUtcNow();

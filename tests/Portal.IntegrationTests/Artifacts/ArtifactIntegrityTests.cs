@@ -19,6 +19,23 @@ public abstract class ArtifactIntegrityTests(PortalApp app)
     private string BlobFile(string sha) => Directory.EnumerateFiles(app.ArtifactRoot, sha, SearchOption.AllDirectories).Single();
 
     [Fact]
+    public async Task A_file_gone_from_the_store_is_refused_as_corrupt_and_marked_on_the_download_s_own_connection()
+    {
+        var client = await app.ApiClientAsync("marketing", TeamRole.Contributor);
+        var url = (await PendingVersionsAsync(client))[0] + "/artifacts/gone.bin";
+        var bytes = RandomNumberGenerator.GetBytes(Size);
+        (await PutAsync(client, url, bytes, Sha(bytes))).EnsureSuccessStatusCode();
+        File.Delete(BlobFile(Sha(bytes)));
+
+        var missing = await client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.Conflict, missing.StatusCode);
+        Assert.Equal("artifact.corrupt", await CodeAsync(missing));
+        Assert.Equal(BlobStatus.Corrupt, (await BlobAsync(app, Sha(bytes)))!.Status);
+        Assert.True(await AuditedAsync(app, "blob.corrupt", Sha(bytes)));
+    }
+
+    [Fact]
     public async Task Flipped_byte_on_disk_aborts_the_download_and_alerts_platform_admins()
     {
         var client = await app.ApiClientAsync("marketing", TeamRole.Contributor);
