@@ -18,40 +18,45 @@ public abstract class ArtifactIntegrityTests(PortalApp app)
 
     private string BlobFile(string sha) => Directory.EnumerateFiles(app.ArtifactRoot, sha, SearchOption.AllDirectories).Single();
 
-    [Fact]
-    public async Task A_file_gone_from_the_store_is_refused_as_corrupt_and_marked_on_the_download_s_own_connection()
+    private async Task<(HttpClient Client, string Url, byte[] Bytes)> StoredFileAsync(string name)
     {
         var client = await app.ApiClientAsync("marketing", TeamRole.Contributor);
-        var url = (await PendingVersionsAsync(client))[0] + "/artifacts/gone.bin";
+        var url = (await PendingVersionsAsync(client))[0] + "/artifacts/" + name;
         var bytes = RandomNumberGenerator.GetBytes(Size);
         (await PutAsync(client, url, bytes, Sha(bytes))).EnsureSuccessStatusCode();
-        File.Delete(BlobFile(Sha(bytes)));
+        return (client, url, bytes);
+    }
 
-        var missing = await client.GetAsync(url);
-
-        Assert.Equal(HttpStatusCode.Conflict, missing.StatusCode);
-        Assert.Equal("artifact.corrupt", await CodeAsync(missing));
+    private async Task AssertRefusedAndMarkedCorruptAsync(HttpResponseMessage refused, byte[] bytes)
+    {
+        Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        Assert.Equal("artifact.corrupt", await CodeAsync(refused));
         Assert.Equal(BlobStatus.Corrupt, (await BlobAsync(app, Sha(bytes)))!.Status);
         Assert.True(await AuditedAsync(app, "blob.corrupt", Sha(bytes)));
     }
 
     [Fact]
+    public async Task A_file_gone_from_the_store_is_refused_as_corrupt_and_marked_on_the_download_s_own_connection()
+    {
+        var (client, url, bytes) = await StoredFileAsync("gone.bin");
+        File.Delete(BlobFile(Sha(bytes)));
+
+        var missing = await client.GetAsync(url);
+
+        await AssertRefusedAndMarkedCorruptAsync(missing, bytes);
+    }
+
+    [Fact]
     public async Task Flipped_byte_on_disk_aborts_the_download_and_alerts_platform_admins()
     {
-        var client = await app.ApiClientAsync("marketing", TeamRole.Contributor);
-        var url = (await PendingVersionsAsync(client))[0] + "/artifacts/weights.bin";
-        var bytes = RandomNumberGenerator.GetBytes(Size);
-        (await PutAsync(client, url, bytes, Sha(bytes))).EnsureSuccessStatusCode();
+        var (client, url, bytes) = await StoredFileAsync("weights.bin");
         await File.WriteAllBytesAsync(BlobFile(Sha(bytes)), Flipped(bytes));
 
         var failure = await DownloadFailureAsync(client, url);
         var again = await client.GetAsync(url);
 
         Assert.NotNull(failure);
-        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal("artifact.corrupt", await CodeAsync(again));
-        Assert.Equal(BlobStatus.Corrupt, (await BlobAsync(app, Sha(bytes)))!.Status);
-        Assert.True(await AuditedAsync(app, "blob.corrupt", Sha(bytes)));
+        await AssertRefusedAndMarkedCorruptAsync(again, bytes);
         var admin = await app.CallerAsync(await app.SignInAsync("platform-admin", "Platform Admin", "portal-admins"));
         var alerts = await app.InScopeAsync<BlobIntegrityService, IReadOnlyList<CorruptBlobAlert>>(s => s.ListCorruptAsync(admin));
         var alert = Assert.Single(alerts, a => a.Sha256 == Sha(bytes));
@@ -63,10 +68,7 @@ public abstract class ArtifactIntegrityTests(PortalApp app)
     [Fact]
     public async Task Truncated_file_on_disk_aborts_the_download()
     {
-        var client = await app.ApiClientAsync("marketing", TeamRole.Contributor);
-        var url = (await PendingVersionsAsync(client))[0] + "/artifacts/weights.bin";
-        var bytes = RandomNumberGenerator.GetBytes(Size);
-        (await PutAsync(client, url, bytes)).EnsureSuccessStatusCode();
+        var (client, url, bytes) = await StoredFileAsync("weights.bin");
         await File.WriteAllBytesAsync(BlobFile(Sha(bytes)), bytes[..(Size / 2)]);
 
         Assert.NotNull(await DownloadFailureAsync(client, url));
