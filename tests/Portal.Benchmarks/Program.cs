@@ -1,6 +1,7 @@
 using System.Globalization;
 using Portal.Benchmarks;
 using Portal.Infrastructure.Data;
+using Portal.Testing;
 
 // Usage: dotnet run -c Release --project tests/Portal.Benchmarks -- transfer [MiB] [parallelMiB]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- big-transfer [filesystem|s3] [MiB]
@@ -14,6 +15,7 @@ using Portal.Infrastructure.Data;
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- lineage [sqlite|postgresql] [versions]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- one-asset [sqlite|postgresql] [versions]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- register [sqlite|postgresql] [clients] [requests]
+PortalApp.RefuseNestedConnections = false;
 return args.FirstOrDefault() switch
 {
     "transfer" => await TransferBenchmark.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1024,

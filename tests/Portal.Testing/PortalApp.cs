@@ -29,6 +29,12 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
     private TestDatabase? _database;
     private readonly int _port = realPort ? FreePort() : 0;
 
+    /// <summary>
+    /// The tests refuse code that leases a second connection while holding its first (<c>Database:RefuseNestedConnections</c>); the
+    /// benchmarks measure the portal as deployed, with the check off, and their seeding writes in whatever shape is fastest.
+    /// </summary>
+    public static bool RefuseNestedConnections { get; set; } = true;
+
     public DatabaseProvider Provider => provider;
     public bool RealPort => realPort;
     public string RootUrl => realPort ? $"http://127.0.0.1:{_port}" : "http://localhost";
@@ -50,7 +56,7 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         builder.UseContentRoot(Path.Combine(RepositoryRoot(), "src", "Portal.Web"));
         builder.UseSetting("Database:Provider", Database.Provider.ToString());
         builder.UseSetting("Database:ConnectionString", Database.ConnectionString);
-        builder.UseSetting("Database:RefuseNestedConnections", "true");
+        builder.UseSetting("Database:RefuseNestedConnections", RefuseNestedConnections ? "true" : "false");
         builder.UseSetting(publicUrlFromListenAddress ? "urls" : "Portal:PublicUrl", RootUrl);
         builder.UseSetting("Portal:SeedDemoData", "true");
         // Dozens of hosts run at once in a test run: the demo's golden runs would compete with every test's jobs for two workers.
