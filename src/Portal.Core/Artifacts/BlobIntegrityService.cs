@@ -83,7 +83,7 @@ public sealed class BlobIntegrityService(IDbContextFactory<PortalDbContext> dbFa
     }
 
     /// <summary>The same on the caller's unit of work (its connection), which must have no unsaved changes.</summary>
-    public async Task MarkCorruptAsync(PortalDbContext db, string sha256, Actor actor, string detectedBy, CancellationToken ct)
+    internal async Task MarkCorruptAsync(PortalDbContext db, string sha256, Actor actor, string detectedBy, CancellationToken ct)
     {
         var blob = await db.Blobs.SingleOrDefaultAsync(b => b.Sha256 == sha256, ct);
         if (blob is null || blob.Status == BlobStatus.Corrupt)

@@ -17,16 +17,19 @@ public sealed class OpenConnectionContextFactory(IDbContextFactory<PortalDbConte
     public PortalDbContext CreateDbContext()
     {
         var lease = Begin();
-        var db = pooled.CreateDbContext();
-        db.Lease = lease;
+        PortalDbContext? db = null;
         try
         {
+            db = pooled.CreateDbContext();
+            db.Lease = lease;
             db.Database.OpenConnection();
             return db;
         }
         catch
         {
-            db.Dispose();
+            // Disposing the context ends its lease; a context never made leaves it to end here.
+            lease.End();
+            db?.Dispose();
             throw;
         }
     }
@@ -34,39 +37,31 @@ public sealed class OpenConnectionContextFactory(IDbContextFactory<PortalDbConte
     // Not async itself: the lease must start in the caller's flow, which an async method's changes never reach.
     public Task<PortalDbContext> CreateDbContextAsync(CancellationToken cancellationToken = default)
     {
-        ConnectionLease lease;
         try
         {
-            lease = Begin();
+            return OpenAsync(Begin(), cancellationToken);
         }
         catch (InvalidOperationException e)
         {
             return Task.FromException<PortalDbContext>(e);
         }
-        return OpenAsync(lease, cancellationToken);
     }
 
     private async Task<PortalDbContext> OpenAsync(ConnectionLease lease, CancellationToken cancellationToken)
     {
-        PortalDbContext db;
+        PortalDbContext? db = null;
         try
         {
             db = await pooled.CreateDbContextAsync(cancellationToken);
-        }
-        catch
-        {
-            lease.End();
-            throw;
-        }
-        db.Lease = lease;
-        try
-        {
+            db.Lease = lease;
             await db.Database.OpenConnectionAsync(cancellationToken);
             return db;
         }
         catch
         {
-            await db.DisposeAsync();
+            lease.End();
+            if (db is not null)
+                await db.DisposeAsync();
             throw;
         }
     }
