@@ -53,6 +53,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     {
         base.OnModelCreating(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PortalDbContext).Assembly);
+        StringListComparer.ApplyTo(modelBuilder);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
