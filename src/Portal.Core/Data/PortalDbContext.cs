@@ -49,6 +49,14 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     public DbSet<GoldenChecks.GoldenCheckResult> GoldenCheckResults => Set<GoldenChecks.GoldenCheckResult>();
     public DbSet<GoldenChecks.Notification> Notifications => Set<GoldenChecks.Notification>();
 
+    private string? _providerName;
+
+    /// <summary>
+    /// The provider's name, asked once per context: EF Core's own property asks the provider's assembly for its name on every call,
+    /// and the audit chain and a request's number ask on every save. A pooled context keeps its options, and so its provider.
+    /// </summary>
+    public string ProviderName => _providerName ??= Database.ProviderName!;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);

@@ -24,17 +24,18 @@ internal static class RequestNumbers
 
     private static async Task<long?> ReserveAsync(PortalDbContext db, CancellationToken ct)
     {
-        var table = db.Model.FindEntityType(typeof(TransitionRequest))!.GetTableName();
-        var next = db.Database.ProviderName switch
+        var sql = db.ProviderName switch
         {
             // The transaction holds the file's only write lock, so no other writer can take the same number; an explicit
             // key raises the AUTOINCREMENT counter as a generated one does, so numbers are never reused.
-            "Microsoft.EntityFrameworkCore.Sqlite" =>
-                db.Database.SqlQuery<long>($"""SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = {table}), 0) + 1 AS "Value" """),
+            "Microsoft.EntityFrameworkCore.Sqlite" => "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = @table), 0) + 1",
             // The identity column's own sequence: numbers are unique without a lock and, as with generated keys, a rolled-back request leaves a gap.
-            "Npgsql.EntityFrameworkCore.PostgreSQL" => db.Database.SqlQuery<long>($"""SELECT nextval(pg_get_serial_sequence({table}, 'Id')) AS "Value" """),
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => "SELECT nextval(pg_get_serial_sequence(@table, 'Id'))",
             _ => null,
         };
-        return next is null ? null : (await next.ToListAsync(ct)).Single();
+        if (sql is null)
+            return null;
+        await using var command = db.InTransaction(sql).WithParameter("@table", db.Model.FindEntityType(typeof(TransitionRequest))!.GetTableName()!);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

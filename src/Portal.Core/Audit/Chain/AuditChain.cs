@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Portal.Core.Data;
 
 namespace Portal.Core.Audit.Chain;
@@ -72,7 +71,7 @@ public static class AuditChain
     private static async Task<ChainHead?> LockAndReadHeadAsync(PortalDbContext db, CancellationToken ct)
     {
         const string head = """SELECT "Sequence", "Hash" FROM audit_events ORDER BY "Sequence" DESC LIMIT 1""";
-        var (lockSql, headSql, lockReturnsRow) = db.Database.ProviderName switch
+        var (lockSql, headSql, lockReturnsRow) = db.ProviderName switch
         {
             "Npgsql.EntityFrameworkCore.PostgreSQL" => ($"SELECT pg_advisory_xact_lock({PostgresLockKey});", head, true),
             "Microsoft.EntityFrameworkCore.SqlServer" => (
@@ -80,9 +79,7 @@ public static class AuditChain
                 "SELECT TOP (1) [Sequence], [Hash] FROM [audit_events] ORDER BY [Sequence] DESC", false),
             _ => ("", head, false),
         };
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        command.CommandText = lockSql + headSql;
+        await using var command = db.InTransaction(lockSql + headSql);
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (lockReturnsRow)
             await reader.NextResultAsync(ct);
