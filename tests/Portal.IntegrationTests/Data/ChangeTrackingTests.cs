@@ -13,9 +13,7 @@ public sealed class ChangeTrackingTests(SqlitePortal app) : IClassFixture<Sqlite
     /// (EF Core's own comparer for list columns did, 6 % of the lifecycle's CPU).
     /// </summary>
     [Theory]
-    [InlineData(DatabaseProvider.Sqlite, "Data Source=:memory:")]
-    [InlineData(DatabaseProvider.PostgreSql, "Host=localhost;Database=none")]
-    [InlineData(DatabaseProvider.SqlServer, "Server=localhost;Database=none")]
+    [MemberData(nameof(ProviderModels.All), MemberType = typeof(ProviderModels))]
     public void No_column_is_compared_through_a_delegate_made_anew_on_each_call(DatabaseProvider provider, string connectionString)
     {
         using var db = new PortalDbContext(PortalDatabase.Options(provider, connectionString));

@@ -65,9 +65,7 @@ public sealed class MigrationTests_PostgreSql(PostgresPortal app) : MigrationTes
 public sealed class PendingModelChangesTests
 {
     [Theory]
-    [InlineData(DatabaseProvider.Sqlite, "Data Source=:memory:")]
-    [InlineData(DatabaseProvider.PostgreSql, "Host=localhost;Database=none")]
-    [InlineData(DatabaseProvider.SqlServer, "Server=localhost;Database=none")]
+    [MemberData(nameof(ProviderModels.All), MemberType = typeof(ProviderModels))]
     public void Migrations_cover_the_whole_model(DatabaseProvider provider, string connectionString)
     {
         using var db = new PortalDbContext(PortalDatabase.Options(provider, connectionString));
