@@ -49,6 +49,10 @@ public sealed class LifecycleTests(BrowserFixture fixture) : IClassFixture<Brows
             await shell.ScreenshotAsync("rollback-dialog");
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Roll back" }).ClickAsync();
             await Assertions.Expect(page.GetByTestId("production-version")).ToHaveTextAsync("1.0.0");
+            var trends = page.GetByTestId("metric-trends");
+            await trends.GetByTestId("chart-as-table").ClickAsync();
+            await Assertions.Expect(trends.GetByTestId("chart-table")).ToContainTextAsync("1.0.0 ★");
+            await Assertions.Expect(trends.GetByTestId("chart-table")).Not.ToContainTextAsync("1.1.0 ★");
             await shell.ScreenshotAsync("asset-after-rollback");
         }
         catch
