@@ -24,6 +24,8 @@ public sealed class LifecycleTests(BrowserFixture fixture) : IClassFixture<Brows
             await Assertions.Expect(shell.Heading).ToContainTextAsync("Request");
             await Assertions.Expect(page.GetByTestId("rule-results").First).ToContainTextAsync("accuracy at-least baseline + 0.01");
             await Assertions.Expect(page.GetByTestId("metric-comparison")).ToContainTextAsync("0.884");
+            // The side column's lineage is read whole, not scrolled sideways.
+            await Assertions.Expect(page.GetByTestId("lineage").GetByRole(AriaRole.Link).First).ToBeInViewportAsync(new() { Ratio = 1 });
             await shell.ScreenshotAsync("review-screen");
             var decision = page.GetByTestId("decision-panel");
             await decision.GetByLabel("Comment").FillAsync("February retrain checked on the holdout; EU and US within a point.");
