@@ -15,6 +15,7 @@ public sealed class GovernancePagesTests(BrowserFixture fixture) : IClassFixture
         {
             await new DevSignInPage(page).OpenAsAsync("/", "Amara Obi");
             await Assertions.Expect(page.GetByTestId("waiting-approvals")).ToContainTextAsync("1 transition request waits");
+            await Assertions.Expect(page.GetByTestId("activity").GetByRole(AriaRole.Link, new() { Name = "churn-classifier 1.1.0" }).First).ToBeVisibleAsync();
             await shell.ScreenshotAsync("home-approver");
             await shell.SignOutAsync();
 

@@ -8,7 +8,10 @@ namespace Portal.Core.Teams;
 
 public sealed record TeamSummary(Guid Id, string Slug, string Name, string Description, TeamRole? MyRole);
 
-public sealed record ActivityItem(long Sequence, DateTimeOffset OccurredAt, string ActorName, string Action, string SubjectType, string SubjectId);
+public sealed record ActivityItem(long Sequence, DateTimeOffset OccurredAt, string ActorName, string Action, string SubjectType, string SubjectId)
+{
+    public ActivitySubject? Subject { get; init; }
+}
 
 public sealed record TeamActivityItem(string TeamSlug, string TeamName, ActivityItem Item);
 
@@ -48,12 +51,14 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
             var ids = caller.Teams.Values.Select(t => t.TeamId).ToList();
             events = events.Where(e => ids.Contains(e.TeamId!.Value));
         }
-        return await events
+        var rows = await events
             .OrderByDescending(e => e.Sequence)
             .Take(Math.Clamp(take, 1, 100))
             .Join(db.Teams, e => e.TeamId, t => t.Id, (e, t) => new TeamActivityItem(t.Slug, t.Name,
                 new ActivityItem(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.SubjectType, e.SubjectId)))
             .ToListAsync(ct);
+        var named = await ActivitySubjects.NameAsync(db, rows.Select(r => r.Item).ToList(), ct);
+        return rows.Select((r, i) => r with { Item = named[i] }).ToList();
     }
 
     public async Task<Result<TeamWorkspace>> GetWorkspaceAsync(CallerAccess caller, string slug, CancellationToken ct = default)
@@ -73,6 +78,7 @@ public sealed class TeamService(IDbContextFactory<PortalDbContext> dbFactory, Ti
             .Take(10)
             .Select(e => new ActivityItem(e.Sequence, e.OccurredAt, e.ActorName, e.Action, e.SubjectType, e.SubjectId))
             .ToListAsync(ct);
+        activity = await ActivitySubjects.NameAsync(db, activity, ct);
         return new TeamWorkspace(new TeamSummary(team.Id, team.Slug, team.Name, team.Description, caller.RoleIn(slug)), members, tokens, activity);
     }
 
