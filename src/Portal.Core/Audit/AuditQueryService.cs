@@ -35,7 +35,11 @@ public sealed record AuditFilter
 }
 
 public sealed record AuditEntry(long Sequence, DateTimeOffset OccurredAt, ActorKind ActorKind, string ActorId, string ActorName, string Action,
-    string SubjectType, string SubjectId, string? TeamSlug, string? Before, string? After, string? CorrelationId, string? ClientAddress, string Hash);
+    string SubjectType, string SubjectId, string? TeamSlug, string? Before, string? After, string? CorrelationId, string? ClientAddress, string Hash)
+{
+    /// <summary>The asset and version the event is about, by name, when it is about one that still exists.</summary>
+    public ActivitySubject? Subject { get; init; }
+}
 
 public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, int Total);
 
@@ -106,7 +110,8 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
                 after: filter with { Offset = 0 });
             await db.SaveChangesAsync(ct);
         }
-        return new AuditPage([.. items.Select(e => ToEntry(e, teams))], total);
+        var names = await ActivitySubjects.LookupAsync(db, items.Select(e => (e.SubjectType, e.SubjectId)), ct);
+        return new AuditPage([.. items.Select(e => ToEntry(e, teams) with { Subject = names.GetValueOrDefault((e.SubjectType, e.SubjectId)) })], total);
     }
 
     /// <summary>The events about given subjects, newest first: the query behind a version's History tab.</summary>
