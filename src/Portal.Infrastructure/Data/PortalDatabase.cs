@@ -32,6 +32,11 @@ public static class PortalDatabase
         // A failed command is logged once, by whoever handles the exception: the exception handler for a
         // 500 (with the correlation id), nobody for a duplicate the service answers with a 409.
         builder.ConfigureWarnings(w => w.Log((CoreEventId.SaveChangesFailed, LogLevel.Debug), (RelationalEventId.CommandError, LogLevel.Debug)));
+        // SQLite alters a table by rebuilding it, with foreign keys switched off outside the migration's transaction: the migrations
+        // that do so were reviewed when written, and on the embedded default they run on every new data folder, where four warnings
+        // at each first start read like a fault to a new user.
+        builder.ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Information),
+            (SqliteEventId.TableRebuildPendingWarning, LogLevel.Information)));
         if (strictQueries)
             builder.ConfigureWarnings(w => w.Throw(RelationalEventId.MultipleCollectionIncludeWarning, CoreEventId.RowLimitingOperationWithoutOrderByWarning));
         return builder;
