@@ -104,6 +104,19 @@ public static class AccessGate
         _ => TeamErrors.Forbidden(Rules[action].Doing),
     };
 
+    /// <summary>
+    /// The refusal for an action on an asset, or null when it is allowed. A share only ever adds a right, so
+    /// <paramref name="sharedWithCaller"/> is asked only when the caller's own roles refuse: a team's members, the usual callers,
+    /// cost no lookup for it.
+    /// </summary>
+    public static async Task<Error?> CheckAssetAsync(CallerAccess caller, PortalAction action, string teamSlug, string assetName, Func<Task<bool>> sharedWithCaller)
+    {
+        var target = AccessTarget.Asset(teamSlug, assetName, false);
+        if (Check(caller, action, target) is not { } denied)
+            return null;
+        return await sharedWithCaller() ? Check(caller, action, target with { SharedWithCaller = true }) : denied;
+    }
+
     public static Error? Check(CallerAccess caller, PortalAction action, string teamSlug) => Check(caller, action, AccessTarget.Team(teamSlug));
 
     public static Error? Check(CallerAccess caller, PortalAction action) => Check(caller, action, AccessTarget.Platform);

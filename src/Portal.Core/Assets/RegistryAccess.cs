@@ -92,20 +92,10 @@ internal static class RegistryAccess
         public AssetVersion? Version { get; init; }
     }
 
-    /// <summary>
-    /// The gate's answer for an asset. A share only ever adds a right, so it is looked up only when the caller's own roles do not
-    /// already allow the action: a team's members, the usual callers, cost no query for it.
-    /// </summary>
-    public static async Task<Error?> CheckAsync(PortalDbContext db, CallerAccess caller, PortalAction action, string teamSlug, string assetName, Guid? assetId,
-        CancellationToken ct)
-    {
-        if (AccessGate.Check(caller, action, AccessTarget.Asset(teamSlug, assetName, false)) is not { } denied)
-            return null;
-        // A missing asset and an invisible one get the same answer, so names cannot be probed.
-        return assetId is { } id && await IsSharedWithAsync(db, caller, id, ct)
-            ? AccessGate.Check(caller, action, AccessTarget.Asset(teamSlug, assetName, true))
-            : denied;
-    }
+    /// <summary>The gate's answer for an asset; a missing asset and an invisible one get the same answer, so names cannot be probed.</summary>
+    public static Task<Error?> CheckAsync(PortalDbContext db, CallerAccess caller, PortalAction action, string teamSlug, string assetName, Guid? assetId,
+        CancellationToken ct) =>
+        AccessGate.CheckAssetAsync(caller, action, teamSlug, assetName, () => assetId is { } id ? IsSharedWithAsync(db, caller, id, ct) : Task.FromResult(false));
 
     public static async Task<bool> CanReadAsync(PortalDbContext db, CallerAccess caller, string teamSlug, Guid assetId, CancellationToken ct) =>
         await CheckAsync(db, caller, PortalAction.ReadAsset, teamSlug, "", assetId, ct) is null;

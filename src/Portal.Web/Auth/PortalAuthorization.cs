@@ -31,7 +31,8 @@ public static class PortalPolicies
 
 /// <summary>
 /// Asks <see cref="AccessGate"/> for every request and every interactive route change, with roles read
-/// from the database, the team and asset taken from the route, and shares looked up when an asset is named.
+/// from the database, the team and asset taken from the route, and a share looked up when an asset is named and the caller's own
+/// roles refuse.
 /// </summary>
 public sealed class PortalActionHandler(CallerResolver resolver, AccessService access, IHttpContextAccessor http) : AuthorizationHandler<PortalActionRequirement>
 {
@@ -40,10 +41,10 @@ public sealed class PortalActionHandler(CallerResolver resolver, AccessService a
         var caller = await resolver.ResolveAsync(context.User, null, null);
         var team = RouteValue(context.Resource, "team");
         var asset = RouteValue(context.Resource, "asset");
-        var target = team is null ? AccessTarget.Platform
-            : asset is null ? AccessTarget.Team(team)
-            : AccessTarget.Asset(team, asset, await access.IsSharedWithAsync(caller, team, asset));
-        if (AccessGate.Check(caller, requirement.Action, target) is { } denied)
+        var refusal = team is null ? AccessGate.Check(caller, requirement.Action, AccessTarget.Platform)
+            : asset is null ? AccessGate.Check(caller, requirement.Action, AccessTarget.Team(team))
+            : await AccessGate.CheckAssetAsync(caller, requirement.Action, team, asset, () => access.IsSharedWithAsync(caller, team, asset));
+        if (refusal is { } denied)
             context.Fail(new GateRefusal(this, denied));
         else
             context.Succeed(requirement);

@@ -90,6 +90,29 @@ public sealed class AccessGateTests
     }
 
     [Fact]
+    public async Task A_share_is_looked_up_only_when_the_callers_own_roles_refuse()
+    {
+        var lookups = 0;
+        Task<bool> Shared()
+        {
+            lookups++;
+            return Task.FromResult(true);
+        }
+        var financeAdmin = new CallerAccess(Actor.System("test"), new HashSet<GlobalRole>(),
+            new Dictionary<string, TeamAccess> { ["finance"] = new(Guid.NewGuid(), "finance", "Finance", TeamRole.TeamAdmin) });
+
+        Assert.Null(await AccessGate.CheckAssetAsync(Caller(TeamRole.Contributor), PortalAction.RegisterAssets, "marketing", "churn", Shared));
+        Assert.Null(await AccessGate.CheckAssetAsync(Caller(null, GlobalRole.Auditor), PortalAction.ReadAsset, "marketing", "churn", Shared));
+        Assert.Equal(0, lookups);
+
+        Assert.Null(await AccessGate.CheckAssetAsync(financeAdmin, PortalAction.ReadAsset, "marketing", "churn", Shared));
+        Assert.Equal("asset.read-only", (await AccessGate.CheckAssetAsync(financeAdmin, PortalAction.RegisterAssets, "marketing", "churn", Shared))!.Code);
+        Assert.Equal("asset.not-found",
+            (await AccessGate.CheckAssetAsync(financeAdmin, PortalAction.ReadAsset, "marketing", "churn", () => Task.FromResult(false)))!.Code);
+        Assert.Equal(2, lookups);
+    }
+
+    [Fact]
     public void Evidence_is_recorded_only_by_jobs_and_granted_tokens()
     {
         var grantedToken = Caller(TeamRole.Contributor) with { MayRecordEvidence = true };
