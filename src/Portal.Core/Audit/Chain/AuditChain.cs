@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Portal.Core.Data;
 
 namespace Portal.Core.Audit.Chain;
@@ -22,17 +23,25 @@ public static class AuditChain
     {
         if (db.Database.CurrentTransaction is not null)
         {
-            await AppendAsync(db, ct);
-            return await save(acceptAllChangesOnSuccess, ct);
+            var events = await AppendAsync(db, ct);
+            return await SaveAsync(db, events, acceptAllChangesOnSuccess, save, ct);
         }
         // Under a retrying execution strategy (SQL Server) the whole unit is retried, lock and head included.
         var strategy = db.Database.CreateExecutionStrategy();
         var written = await strategy.ExecuteAsync(async token =>
         {
             await using var transaction = await db.Database.BeginTransactionAsync(token);
-            await AppendAsync(db, token);
-            var rows = await save(false, token);
-            await transaction.CommitAsync(token);
+            var events = await AppendAsync(db, token);
+            var rows = await SaveAsync(db, events, false, save, token);
+            try
+            {
+                await transaction.CommitAsync(token);
+            }
+            catch
+            {
+                Renew(events);
+                throw;
+            }
             return rows;
         }, ct);
         if (acceptAllChangesOnSuccess)
@@ -44,12 +53,14 @@ public static class AuditChain
     public static InvalidOperationException SynchronousSaveRefused() =>
         new("Audit events are saved with SaveChangesAsync, which appends them to the chain.");
 
-    private static async Task AppendAsync(PortalDbContext db, CancellationToken ct)
+    /// <summary>Numbers and hashes the new events, in the order they were recorded. Returns them.</summary>
+    private static async Task<List<EntityEntry<AuditEvent>>> AppendAsync(PortalDbContext db, CancellationToken ct)
     {
         var head = await LockAndReadHeadAsync(db, ct);
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditCanonicalForm.GenesisHash.ToArray();
-        foreach (var entry in db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList())
+        var added = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList();
+        foreach (var entry in added)
         {
             var e = entry.Entity;
             var key = entry.Property(x => x.Sequence);
@@ -58,7 +69,39 @@ public static class AuditChain
             e.Hash = AuditCanonicalForm.ChainHash(previous, AuditCanonicalForm.Bytes(e));
             previous = e.Hash;
         }
+        return added;
     }
+
+    /// <summary>
+    /// EF Core's save, with the numbered events in it or, where <see cref="AuditRows"/> writes them, after it in one statement. They
+    /// are written last so that a failed save (EF Core rolls its own statements back to a savepoint inside a caller's transaction)
+    /// has written none of them; if either part fails they are new again, to be numbered anew by a retried save.
+    /// </summary>
+    private static async Task<int> SaveAsync(PortalDbContext db, List<EntityEntry<AuditEvent>> events, bool acceptAllChangesOnSuccess,
+        Func<bool, CancellationToken, Task<int>> save, CancellationToken ct)
+    {
+        if (!AuditRows.WritesItself(db))
+            return await save(acceptAllChangesOnSuccess, ct);
+        foreach (var e in events)
+        {
+            e.State = EntityState.Unchanged;
+            // As saved: numbered and hashed since they were added, so the next save's change detection sees nothing to write.
+            e.OriginalValues.SetValues(e.CurrentValues);
+        }
+        try
+        {
+            var rows = await save(acceptAllChangesOnSuccess, ct);
+            await AuditRows.InsertAsync(db, events, ct);
+            return rows + events.Count;
+        }
+        catch
+        {
+            Renew(events);
+            throw;
+        }
+    }
+
+    private static void Renew(List<EntityEntry<AuditEvent>> events) => events.ForEach(e => e.State = EntityState.Added);
 
     private sealed record ChainHead(long Sequence, byte[] Hash);
 

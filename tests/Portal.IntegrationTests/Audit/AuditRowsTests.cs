@@ -1,0 +1,86 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Core.Audit;
+using Portal.Core.Common;
+using Portal.Core.Teams;
+using Portal.Infrastructure.Data;
+
+namespace Portal.IntegrationTests.Audit;
+
+/// <summary>
+/// A save's events are written after the rest of it, on SQLite in one statement of the chain's own (AuditRows), elsewhere in EF Core's
+/// batch: either way they read back as recorded, chain, and are written exactly once.
+/// </summary>
+public sealed class AuditRowsTests
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Events_saved_with_other_changes_read_back_as_recorded_and_the_chain_verifies(DatabaseProvider provider)
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(provider);
+        var teamId = Guid.NewGuid();
+        var at = new DateTimeOffset(2026, 12, 6, 5, 30, 15, 123, TimeSpan.FromHours(2)).AddTicks(4567);
+        var recorded = new List<AuditEvent>();
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+        {
+            db.Teams.Add(new Team { Id = teamId, Slug = "rows", Name = "Rows", CreatedAt = at.ToUniversalTime() });
+            recorded.Add(db.Record(Actor.ForUser(Guid.NewGuid(), "Ünïcode Person ✓"), at, "team.created", "team", teamId.ToString(), teamId,
+                after: new { Slug = "rows" }));
+            recorded.Add(db.Record(Actor.System("rows-test"), at.AddMilliseconds(1), "team.updated", "team", teamId.ToString(), teamId,
+                before: new { Name = "Rows" }, after: new { Name = "Rows \"quoted\" 'and' ;-- not SQL" }));
+            recorded.Add(db.Record(Actor.Job("rows-job"), at.AddMilliseconds(2), "platform.checked", "platform", "-"));
+
+            Assert.Equal(4, await db.SaveChangesAsync());
+            // Saved once: a second save of the same context writes nothing again.
+            Assert.Equal(0, await db.SaveChangesAsync());
+        }
+
+        await using var read = await chain.Factory.CreateDbContextAsync();
+        var stored = await read.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(recorded.Select(e => e.Sequence), stored.Select(e => e.Sequence));
+        foreach (var (expected, actual) in recorded.Zip(stored))
+        {
+            Assert.Equal(expected.OccurredAt, actual.OccurredAt);
+            Assert.Equal((expected.ActorKind, expected.ActorId, expected.ActorName), (actual.ActorKind, actual.ActorId, actual.ActorName));
+            Assert.Equal((expected.Action, expected.SubjectType, expected.SubjectId, expected.TeamId), (actual.Action, actual.SubjectType, actual.SubjectId, actual.TeamId));
+            Assert.Equal((expected.Before, expected.After), (actual.Before, actual.After));
+            Assert.Equal((expected.CorrelationId, expected.ClientAddress), (actual.CorrelationId, actual.ClientAddress));
+            Assert.Equal(expected.Hash, actual.Hash);
+        }
+        Assert.Null(stored[2].TeamId);
+        Assert.Null(stored[0].Before);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task A_save_that_fails_in_a_transaction_writes_none_of_its_events_and_its_retry_writes_them_once(DatabaseProvider provider)
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(provider);
+        await using (var first = await chain.Factory.CreateDbContextAsync())
+        {
+            first.Teams.Add(new Team { Slug = "taken", Name = "Taken", CreatedAt = DateTimeOffset.UtcNow });
+            first.Record(Actor.System("rows-test"), DateTimeOffset.UtcNow, "team.created", "team", "taken");
+            await first.SaveChangesAsync();
+        }
+
+        await using var db = await chain.Factory.CreateDbContextAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var clash = db.Teams.Add(new Team { Slug = "taken", Name = "Clash", CreatedAt = DateTimeOffset.UtcNow });
+        db.Teams.Add(new Team { Slug = "fresh", Name = "Fresh", CreatedAt = DateTimeOffset.UtcNow });
+        db.Record(Actor.System("rows-test"), DateTimeOffset.UtcNow, "team.created", "team", "fresh");
+        await Assert.ThrowsAnyAsync<DbUpdateException>(() => db.SaveChangesAsync());
+
+        clash.State = EntityState.Detached;
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+
+        await using var read = await chain.Factory.CreateDbContextAsync();
+        var subjects = await read.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.SubjectId).ToListAsync();
+        var sequences = await chain.SequencesAsync();
+        Assert.Equal(["taken", "fresh"], subjects);
+        Assert.Equal([1L, 2L], sequences);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+}
