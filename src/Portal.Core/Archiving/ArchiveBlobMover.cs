@@ -40,7 +40,7 @@ public sealed class ArchiveBlobMover(IDbContextFactory<PortalDbContext> dbFactor
             return BlobMove.Damaged;
         Reached(ArchiveSteps.Copied, runId);
         Reached(ArchiveSteps.Verified, runId);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await using (var tx = await db.BeginUnitAsync(ct))
         {
             // One statement decides, so a live version that took this content since the check keeps it hot.
             var flipped = await db.Blobs.Where(b => b.Sha256 == sha256 && b.Location == BlobLocation.Hot
@@ -70,7 +70,7 @@ public sealed class ArchiveBlobMover(IDbContextFactory<PortalDbContext> dbFactor
             return null;
         if (!await CopyVerifiedAsync(cold.Store, hot, sha256, ct))
             return ArchivingErrors.ColdCopyMissing(sha256);
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await using (var tx = await db.BeginUnitAsync(ct))
         {
             await db.Blobs.Where(b => b.Sha256 == sha256).ExecuteUpdateAsync(s => s.SetProperty(b => b.Location, BlobLocation.Hot), ct);
             db.Record(actor, clock.GetUtcNow(), "blob.restored", "blob", sha256, teamId, before: new { Location = BlobLocation.Cold },

@@ -89,7 +89,7 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
         v.Revision++;
         db.Record(caller.Actor, now, "version.purged", "version", v.Id.ToString(), found.Value.TeamId,
             before: new { Files = files.Select(f => new { f.Path, f.Sha256, f.Size }) }, after: new { Purged = name, BlobsDeleted = gone, Confirmation = confirm!.Trim() });
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        await using (var tx = await db.BeginUnitAsync(ct))
         {
             await db.SaveChangesAsync(ct);
             await db.Blobs.Where(b => gone.Contains(b.Sha256)).ExecuteDeleteAsync(ct);

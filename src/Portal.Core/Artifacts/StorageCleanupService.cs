@@ -43,7 +43,7 @@ public sealed class StorageCleanupService(IDbContextFactory<PortalDbContext> dbF
     {
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            await using var transaction = await db.BeginUnitAsync(ct);
             var blob = await db.Blobs.AsNoTracking().SingleOrDefaultAsync(b => b.Sha256 == sha256, ct);
             // One statement decides, so an artifact recorded since the candidates were listed keeps its blob.
             var deleted = await db.Blobs

@@ -82,7 +82,7 @@ public sealed class AssetStagesService(IDbContextFactory<PortalDbContext> dbFact
             RequestedBy = caller.Actor.Name, RequestedByActorId = caller.Actor.Id, RequestedByPersonKey = caller.Actor.PersonKey, CreatedAt = now,
             RequiredApprovalsJson = LifecycleJson.Write(new[] { new ApprovalRequirement(1, TeamRole.Approver, null) }),
         };
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginUnitAsync(ct);
         try
         {
             await RequestNumbers.AddAsync(db, review, ct);

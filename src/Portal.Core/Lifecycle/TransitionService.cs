@@ -66,7 +66,7 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
             Close(request, TransitionState.Rejected, "policy gate", "The policy gate refused it when it was made.", now);
         else if (applyNow)
             Close(request, TransitionState.Applied, "policy gate", null, now);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.BeginUnitAsync(ct);
         await RequestNumbers.AddAsync(db, request, ct);
         db.Record(caller.Actor, now, "transition.requested", "version", v.Id.ToString(), request.TeamId,
             after: new { RequestId = request.Id, Version = v.Version, Target = targetText, request.Justification, Rules = Summary(evaluation) });

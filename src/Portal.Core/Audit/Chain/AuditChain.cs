@@ -30,7 +30,7 @@ public static class AuditChain
         var strategy = db.Database.CreateExecutionStrategy();
         var written = await strategy.ExecuteAsync(async token =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            await using var transaction = await db.BeginUnitAsync(token);
             var events = await AppendAsync(db, token);
             var rows = await SaveAsync(db, events, false, save, token);
             try
