@@ -73,9 +73,9 @@ public static class AuditChain
     }
 
     /// <summary>
-    /// EF Core's save, with the numbered events in it or, where <see cref="AuditRows"/> writes them, after it in one statement. They
-    /// are written last so that a failed save (EF Core rolls its own statements back to a savepoint inside a caller's transaction)
-    /// has written none of them; if either part fails they are new again, to be numbered anew by a retried save.
+    /// EF Core's save, with the numbered events in it or, where <see cref="AuditRows"/> writes them, after it in one statement. Written
+    /// last, none of them is written by a save that fails; they are new again then, numbered anew if the save is retried (in a
+    /// transaction that keeps EF Core's savepoints, or a new one).
     /// </summary>
     private static async Task<int> SaveAsync(PortalDbContext db, List<EntityEntry<AuditEvent>> events, bool acceptAllChangesOnSuccess,
         Func<bool, CancellationToken, Task<int>> save, CancellationToken ct)
