@@ -42,6 +42,16 @@ public static class AuditSetup
         services.AddTransient<VerifyAuditChainJob>();
     }
 
+    /// <summary>
+    /// Creates the checkpoint directory at start: the offline verifier reads it (README) from the first minute, before the first
+    /// checkpoint is signed, and checks the chain alone until then.
+    /// </summary>
+    public static void PrepareCheckpointStore(IServiceProvider services)
+    {
+        if (services.GetRequiredService<ICheckpointStore>() is DirectoryCheckpointStore checkpoints)
+            Directory.CreateDirectory(checkpoints.Directory);
+    }
+
     private static CheckpointSigner LoadSigner(AuditOptions options)
     {
         try

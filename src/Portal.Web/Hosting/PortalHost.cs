@@ -151,6 +151,7 @@ public static class PortalHost
             await DevIdentityProvider.RegisterPortalClientAsync(app.Services, settings, app.Lifetime.ApplicationStopping);
         if (settings.Portal.SeedDemoData)
             await DemoData.SeedAsync(app.Services, settings.Portal.SeedDemoGoldenRuns, app.Lifetime.ApplicationStopping);
+        AuditSetup.PrepareCheckpointStore(app.Services);
         JobsSetup.RegisterRecurringJobs(app.Services);
         await GoldenChecksSetup.RegisterGoldenSchedulesAsync(app.Services, app.Lifetime.ApplicationStopping);
         await ArchivingSetup.RegisterArchivingJobsAsync(app.Services, app.Lifetime.ApplicationStopping);
