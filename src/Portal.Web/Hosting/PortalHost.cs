@@ -6,9 +6,6 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MudBlazor.Services;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 using Portal.Core.Data;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
@@ -44,7 +41,7 @@ public static class PortalHost
         // The escaper comes last so that it sees every property, whichever enrichers the configuration adds.
         services.AddSerilog((sp, lc) => lc.ReadFrom.Configuration(builder.Configuration).Enrich.FromLogContext().Enrich.With<LogValueEscaper>(),
             preserveStaticLogger: true);
-        AddTelemetry(services, settings.Telemetry);
+        TelemetrySetup.AddTelemetry(services, settings.Telemetry);
 
         OpenConnectionContextFactory.Register(services,
             o => PortalDatabase.Configure(o, settings.Database.Provider, settings.Database.ConnectionString, strictQueries: builder.Environment.IsDevelopment()),
@@ -208,31 +205,4 @@ public static class PortalHost
     }
 
     private static int StatusOf(Exception ex) => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError;
-
-    private static void AddTelemetry(IServiceCollection services, TelemetryOptions telemetry)
-    {
-        if (string.IsNullOrWhiteSpace(telemetry.OtlpEndpoint))
-            return;
-        var endpoint = new Uri(telemetry.OtlpEndpoint);
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("ai-asset-portal"))
-            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource("Portal")
-                .AddOtlpExporter(o => o.Endpoint = endpoint))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentationIfAvailable()
-                .AddOtlpExporter(o => o.Endpoint = endpoint));
-    }
-
-    private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder builder) =>
-        builder.AddMeter("System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
-}
-
-public sealed class DatabaseHealthCheck(IDbContextFactory<PortalDbContext> dbFactory) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await db.Database.CanConnectAsync(ct)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database is not reachable.");
-    }
 }
