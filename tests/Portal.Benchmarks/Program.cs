@@ -45,8 +45,8 @@ return args.FirstOrDefault() switch
     "register" => await RegisterBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 400),
-    // The register benchmark's clients: this program again, in processes of their own.
-    "client" => await RegisterBenchmark.ClientAsync(args),
+    // The register benchmark's client: this program again, in a process of its own.
+    "client" => await RegisterClient.MainAsync(args),
     _ => Usage(),
 };
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Portal.Core.Teams;
@@ -10,7 +8,7 @@ namespace Portal.Benchmarks;
 
 /// <summary>
 /// Version registration through the API under concurrency: one client, then 32 at once, in a process of its
-/// own (this program, started as <c>client</c>), each posting versions of one shared asset one after another
+/// own (<see cref="RegisterClient"/>), each posting versions of one shared asset one after another
 /// on a connection of its own. The floor is <c>GET /health/ready</c> by the same client at the same
 /// concurrency. Connections are opened before timing; the rate is all requests over the span from the
 /// start to the last answer. 5 runs after a warm-up; median and range.
@@ -29,14 +27,20 @@ internal static class RegisterBenchmark
             setup.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
             (await setup.PostAsJsonAsync("/api/v1/teams/marketing/assets", new { name = "bench-register", kind = "Model" })).EnsureSuccessStatusCode();
         }
+        using var client = RegisterClient.Start(app.RootUrl, token);
         var run = 0;
         var cpuPerRegistration = new List<(double Portal, double Database)>();
-        Sample Measure(string what, int count, int each) => Clients(app.RootUrl, token, what, run++, count, each);
-        var series = new Dictionary<string, List<Sample>>();
-        void Add(string name, Sample s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
-        // Warm-up: the server's JIT and pools, both paths.
-        Measure("health", clients, 20);
-        Measure("register", clients, 5);
+        RegisterClient.Sample Measure(string what, int count, int each) => client.Run(what, run++, count, each);
+        var series = new Dictionary<string, List<RegisterClient.Sample>>();
+        void Add(string name, RegisterClient.Sample s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
+        // Warm-up, twice: the JIT and pools of the server and of the client process (both reach their optimised code
+        // before timing; a client still compiling its own code took CPU from the server in the timed runs).
+        for (var w = 0; w < 2; w++)
+        {
+            Measure("health", clients, 20);
+            Measure("register", clients, 5);
+            Measure("register", 1, 20);
+        }
         for (var r = 0; r < Runs; r++)
         {
             Add("floor: GET /health/ready, 1 client", Measure("health", 1, requests));
@@ -77,72 +81,5 @@ internal static class RegisterBenchmark
         });
         Console.WriteLine($"  written to {file}");
         return met.Met ? 0 : 1;
-    }
-
-    private sealed record Sample(double PerSecond, double P95Ms);
-
-    /// <summary>
-    /// Starts one client process that runs <paramref name="count"/> loops at once, each on a connection of its own
-    /// (32 .NET processes on 2 cores would measure the clients); collects their latencies and span.
-    /// </summary>
-    private static Sample Clients(string root, string token, string what, int run, int count, int each)
-    {
-        using var process = Process.Start(new ProcessStartInfo("dotnet",
-            [typeof(RegisterBenchmark).Assembly.Location, "client", what, root, token, run.ToString(CultureInfo.InvariantCulture),
-                count.ToString(CultureInfo.InvariantCulture), each.ToString(CultureInfo.InvariantCulture)])
-        { UseShellExecute = false, RedirectStandardOutput = true })!;
-        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"The client failed: {string.Join(' ', lines)}");
-        var span = lines[0].Split(' ');
-        var seconds = TimeSpan.FromTicks(long.Parse(span[1], CultureInfo.InvariantCulture) - long.Parse(span[0], CultureInfo.InvariantCulture)).TotalSeconds;
-        var latencies = lines.Skip(1).Select(l => double.Parse(l, CultureInfo.InvariantCulture)).Order().ToList();
-        return new Sample(latencies.Count / seconds, latencies[(int)Math.Ceiling(latencies.Count * 0.95) - 1]);
-    }
-
-    /// <summary>
-    /// The client process: opens one connection per loop before timing, then runs the loops at once, each
-    /// sending its requests one after another; prints the span (start and end ticks) and each latency in ms.
-    /// </summary>
-    public static async Task<int> ClientAsync(string[] args)
-    {
-        var (what, root, token, run, loops, each) = (args[1], args[2], args[3], args[4], int.Parse(args[5], CultureInfo.InvariantCulture),
-            int.Parse(args[6], CultureInfo.InvariantCulture));
-        using var client = new HttpClient { BaseAddress = new Uri(root) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        await Task.WhenAll(Enumerable.Range(0, loops).Select(async _ => (await client.GetAsync("/health/ready")).EnsureSuccessStatusCode()));
-        var failures = new List<string>();
-        var began = DateTime.UtcNow.Ticks;
-        var results = await Task.WhenAll(Enumerable.Range(0, loops).Select(async loop =>
-        {
-            var latencies = new List<double>(each);
-            for (var i = 0; i < each; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                using var response = what == "health"
-                    ? await client.GetAsync("/health/ready")
-                    // A version nobody else registers: major = run, minor = loop, patch = request.
-                    : await client.PostAsJsonAsync("/api/v1/teams/marketing/assets/bench-register/versions", new { version = $"{run}.{loop}.{i}" });
-                latencies.Add(watch.Elapsed.TotalMilliseconds);
-                if (!response.IsSuccessStatusCode)
-                {
-                    var failure = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-                    lock (failures)
-                        failures.Add(failure);
-                }
-            }
-            return latencies;
-        }));
-        var ended = DateTime.UtcNow.Ticks;
-        if (failures.Count > 0)
-        {
-            Console.WriteLine($"{failures.Count} requests failed, the first: {failures[0]}");
-            return 1;
-        }
-        Console.WriteLine($"{began} {ended}");
-        foreach (var l in results.SelectMany(r => r))
-            Console.WriteLine(l.ToString("0.###", CultureInfo.InvariantCulture));
-        return 0;
     }
 }
