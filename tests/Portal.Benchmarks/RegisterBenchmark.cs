@@ -30,6 +30,8 @@ internal static class RegisterBenchmark
         using var client = RegisterClient.Start(app.RootUrl, token);
         var run = 0;
         var cpuPerRegistration = new List<(double Portal, double Database)>();
+        using var chainTimes = new ChainTimes();
+        var chainPerRegistration = new List<ChainTimes.Totals>();
         RegisterClient.Sample Measure(string what, int count, int each) => client.Run(what, run++, count, each);
         var series = new Dictionary<string, List<RegisterClient.Sample>>();
         void Add(string name, RegisterClient.Sample s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
@@ -46,16 +48,19 @@ internal static class RegisterBenchmark
             Add("floor: GET /health/ready, 1 client", Measure("health", 1, requests));
             Add("register a version, 1 client", Measure("register", 1, requests));
             Add($"floor: GET /health/ready, {clients} clients", Measure("health", clients, requests / clients * 4));
-            var (portalCpu, databaseCpu) = (Cpu.ThisProcess(), Cpu.PostgresServer());
+            var (portalCpu, databaseCpu, chain) = (Cpu.ThisProcess(), Cpu.PostgresServer(), chainTimes.Now());
             var each = Math.Max(requests / clients * 2, 10);
             Add($"register a version, {clients} clients", Measure("register", clients, each));
             // The server runs in this process and the clients in another: this process's CPU is the portal's.
             var registrations = clients * each;
             cpuPerRegistration.Add(((Cpu.ThisProcess() - portalCpu).TotalMilliseconds / registrations,
                 (Cpu.PostgresServer() - databaseCpu).TotalMilliseconds / registrations));
+            chainPerRegistration.Add(chainTimes.Now() - chain);
         }
         var portalCpuMs = Math.Round(Stats.Median(cpuPerRegistration.Select(c => c.Portal)), 1);
         var databaseCpuMs = Math.Round(Stats.Median(cpuPerRegistration.Select(c => c.Database)), 1);
+        var chainWaitMs = Math.Round(Stats.Median(chainPerRegistration.Select(c => c.MeanWaitMs)), 2);
+        var chainHoldMs = Math.Round(Stats.Median(chainPerRegistration.Select(c => c.MeanHoldMs)), 2);
         var figures = series.Select(s => new
         {
             Name = s.Key,
@@ -72,12 +77,14 @@ internal static class RegisterBenchmark
             Console.WriteLine($"  {f.Name}: {f.MedianPerSecond:0}/s ({f.MinPerSecond:0}–{f.MaxPerSecond:0}), p95 {f.MedianP95Ms:0.0} ms ({f.MinP95Ms:0.0}–{f.MaxP95Ms:0.0})");
         Console.WriteLine($"  CPU per registration at {clients} clients: {portalCpuMs} ms in the portal"
             + (kind == DatabaseProvider.PostgreSql ? $" + {databaseCpuMs} ms in PostgreSQL" : "") + $", on {Environment.ProcessorCount} cores");
+        Console.WriteLine($"  the audit chain's lock at {clients} clients, mean per registration: waited for {chainWaitMs} ms, held {chainHoldMs} ms");
         Console.WriteLine($"  target: {met.Target}: {(met.Met ? "met" : "MISSED")}");
         var file = await BenchmarkReport.WriteAsync($"register-{kind.ToString().ToLowerInvariant()}", new
         {
             Benchmark = "version registration through the API, clients in processes of their own", Provider = kind.ToString(), Machine = Machine.Describe(),
             Parameters = new { Clients = clients, Requests = requests, Runs }, Figures = figures, Target = met,
             CpuMsPerRegistration = new { Portal = portalCpuMs, PostgreSql = kind == DatabaseProvider.PostgreSql ? databaseCpuMs : (double?)null },
+            AuditChainLockMsPerRegistration = new { Wait = chainWaitMs, Hold = chainHoldMs },
         });
         Console.WriteLine($"  written to {file}");
         return met.Met ? 0 : 1;

@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Portal.Core.Audit.Chain;
 
 namespace Portal.Web.Hosting;
 
@@ -16,10 +17,11 @@ internal static class TelemetrySetup
             .ConfigureResource(r => r.AddService("ai-asset-portal"))
             .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddSource("Portal")
                 .AddOtlpExporter(o => o.Endpoint = endpoint))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentationIfAvailable()
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddPortalMeters()
                 .AddOtlpExporter(o => o.Endpoint = endpoint));
     }
 
-    private static MeterProviderBuilder AddRuntimeInstrumentationIfAvailable(this MeterProviderBuilder builder) =>
-        builder.AddMeter("System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+    /// <summary>The runtime's, ASP.NET Core's and Kestrel's meters, and the portal's own.</summary>
+    private static MeterProviderBuilder AddPortalMeters(this MeterProviderBuilder builder) =>
+        builder.AddMeter("System.Runtime", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", AuditChainMetrics.MeterName);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Portal.Core.Data;
@@ -32,17 +33,25 @@ public static class AuditChain
         {
             await using var transaction = await db.BeginUnitAsync(token);
             var events = await AppendAsync(db, token);
-            var rows = await SaveAsync(db, events, false, save, token);
+            var held = Stopwatch.GetTimestamp();
             try
             {
-                await transaction.CommitAsync(token);
+                var rows = await SaveAsync(db, events, false, save, token);
+                try
+                {
+                    await transaction.CommitAsync(token);
+                }
+                catch
+                {
+                    Renew(events);
+                    throw;
+                }
+                return rows;
             }
-            catch
+            finally
             {
-                Renew(events);
-                throw;
+                AuditChainMetrics.RecordHold(held);
             }
-            return rows;
         }, ct);
         if (acceptAllChangesOnSuccess)
             db.ChangeTracker.AcceptAllChanges();
@@ -56,7 +65,9 @@ public static class AuditChain
     /// <summary>Numbers and hashes the new events, in the order they were recorded. Returns them.</summary>
     private static async Task<List<EntityEntry<AuditEvent>>> AppendAsync(PortalDbContext db, CancellationToken ct)
     {
+        var asked = Stopwatch.GetTimestamp();
         var head = await LockAndReadHeadAsync(db, ct);
+        AuditChainMetrics.RecordWait(asked);
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditCanonicalForm.GenesisHash.ToArray();
         var added = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList();

@@ -1,0 +1,99 @@
+using System.Diagnostics.Metrics;
+using Portal.Core.Audit;
+using Portal.Core.Audit.Chain;
+using Portal.Core.Common;
+using Portal.Infrastructure.Data;
+
+namespace Portal.IntegrationTests.Audit;
+
+/// <summary>The chain reports how long each audited save waited for its lock and held it (AuditChainMetrics).</summary>
+public sealed class AuditChainMetricsTests
+{
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Each_audited_save_reports_one_wait_and_a_save_in_its_own_transaction_one_hold(DatabaseProvider provider)
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(provider);
+        using var measured = new Measurements();
+
+        await chain.WriteEventsAsync(3);
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+        {
+            await using var unit = await db.Database.BeginTransactionAsync();
+            db.Record(Actor.System("metrics-test"), DateTimeOffset.UtcNow, "asset.updated", "asset", "in-a-unit");
+            await db.SaveChangesAsync();
+            await unit.CommitAsync();
+        }
+
+        // Three saves in transactions of the chain's own, one in a unit's: the chain sees the unit's commit only through the unit.
+        Assert.Equal(4, measured.Waits.Count);
+        Assert.Equal(3, measured.Holds.Count);
+        Assert.All(measured.Waits.Concat(measured.Holds), seconds => Assert.InRange(seconds, 0, 30));
+    }
+
+    [Fact]
+    public async Task A_writer_reports_the_time_it_waited_while_another_held_the_chain()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        await using var holder = await chain.Factory.CreateDbContextAsync();
+        await using var unit = await holder.Database.BeginTransactionAsync();
+        holder.Record(Actor.System("metrics-test"), DateTimeOffset.UtcNow, "asset.updated", "asset", "holder");
+        await holder.SaveChangesAsync();
+
+        using var measured = new Measurements();
+        await using var writer = await chain.Factory.CreateDbContextAsync();
+        writer.Record(Actor.System("metrics-test"), DateTimeOffset.UtcNow, "asset.updated", "asset", "writer");
+        var waiting = writer.SaveChangesAsync();
+        var held = TimeSpan.FromMilliseconds(400);
+        await Task.Delay(held);
+        Assert.False(waiting.IsCompleted, "the writer saved while the chain's lock was held");
+        await unit.CommitAsync();
+        await waiting;
+
+        var wait = Assert.Single(measured.Waits);
+        Assert.InRange(wait, held.TotalSeconds * 0.9, 30);
+        Assert.Single(measured.Holds);
+        var sequences = await chain.SequencesAsync();
+        Assert.Equal([1L, 2L], sequences);
+    }
+
+    /// <summary>
+    /// The chain's measurements made in this test's own flow: the meter is the process's, and other tests save in parallel, but a
+    /// measurement is reported on the thread and in the execution context of the save that made it.
+    /// </summary>
+    private sealed class Measurements : IDisposable
+    {
+        private static readonly AsyncLocal<Measurements?> Current = new();
+        private readonly MeterListener listener = new();
+
+        public Measurements()
+        {
+            Current.Value = this;
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == AuditChainMetrics.MeterName)
+                    l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<double>((instrument, seconds, _, _) =>
+            {
+                if (Current.Value != this)
+                    return;
+                var list = instrument.Name == AuditChainMetrics.WaitName ? Waits : Holds;
+                lock (list)
+                    list.Add(seconds);
+            });
+            listener.Start();
+        }
+
+        public List<double> Waits { get; } = [];
+        public List<double> Holds { get; } = [];
+
+        public void Dispose()
+        {
+            listener.Dispose();
+            Current.Value = null;
+        }
+    }
+}
