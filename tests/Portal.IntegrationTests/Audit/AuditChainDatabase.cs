@@ -31,6 +31,9 @@ public sealed class AuditChainDatabase : IAsyncDisposable
         Trail = new AuditTrailService(_factory, CheckpointStore, new CheckpointSigner(ECDsa.Create(ECCurve.NamedCurves.nistP256)), TimeProvider.System);
     }
 
+    /// <summary>The providers that run here: SQLite embedded, PostgreSQL as a real server.</summary>
+    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
+
     public DatabaseProvider Provider => _database.Provider;
     public DirectoryCheckpointStore CheckpointStore { get; }
     public AuditTrailService Trail { get; }

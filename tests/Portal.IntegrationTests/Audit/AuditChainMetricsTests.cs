@@ -9,10 +9,8 @@ namespace Portal.IntegrationTests.Audit;
 /// <summary>The chain reports how long each audited save waited for its lock and held it (AuditChainMetrics).</summary>
 public sealed class AuditChainMetricsTests
 {
-    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
-
     [Theory]
-    [MemberData(nameof(Providers))]
+    [MemberData(nameof(AuditChainDatabase.Providers), MemberType = typeof(AuditChainDatabase))]
     public async Task Each_audited_save_reports_one_wait_and_a_save_in_its_own_transaction_one_hold(DatabaseProvider provider)
     {
         await using var chain = await AuditChainDatabase.CreateAsync(provider);

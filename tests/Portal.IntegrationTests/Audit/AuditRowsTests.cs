@@ -12,10 +12,8 @@ namespace Portal.IntegrationTests.Audit;
 /// </summary>
 public sealed class AuditRowsTests
 {
-    public static TheoryData<DatabaseProvider> Providers => [DatabaseProvider.Sqlite, DatabaseProvider.PostgreSql];
-
     [Theory]
-    [MemberData(nameof(Providers))]
+    [MemberData(nameof(AuditChainDatabase.Providers), MemberType = typeof(AuditChainDatabase))]
     public async Task Events_saved_with_other_changes_read_back_as_recorded_and_the_chain_verifies(DatabaseProvider provider)
     {
         await using var chain = await AuditChainDatabase.CreateAsync(provider);
@@ -54,7 +52,7 @@ public sealed class AuditRowsTests
     }
 
     [Theory]
-    [MemberData(nameof(Providers))]
+    [MemberData(nameof(AuditChainDatabase.Providers), MemberType = typeof(AuditChainDatabase))]
     public async Task A_save_that_fails_in_a_transaction_writes_none_of_its_events_and_its_retry_writes_them_once(DatabaseProvider provider)
     {
         await using var chain = await AuditChainDatabase.CreateAsync(provider);
