@@ -15,6 +15,7 @@ using Portal.Testing;
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- lineage [sqlite|postgresql] [versions]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- one-asset [sqlite|postgresql] [versions]
 //        dotnet run -c Release --project tests/Portal.Benchmarks -- register [sqlite|postgresql] [clients] [requests]
+//        dotnet run -c Release --project tests/Portal.Benchmarks -- token-check [sqlite|postgresql]
 PortalApp.RefuseNestedConnections = false;
 return args.FirstOrDefault() switch
 {
@@ -45,6 +46,7 @@ return args.FirstOrDefault() switch
     "register" => await RegisterBenchmark.RunAsync(Provider(args),
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 400),
+    "token-check" => await TokenCheckBenchmark.RunAsync(Provider(args)),
     // The register benchmark's client: this program again, in a process of its own.
     "client" => await RegisterClient.MainAsync(args),
     _ => Usage(),
@@ -55,6 +57,6 @@ static DatabaseProvider Provider(string[] args) =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: transfer [MiB] [parallelMiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions] | one-asset [sqlite|postgresql] [versions] | register [sqlite|postgresql] [clients] [requests]");
+    Console.Error.WriteLine("usage: transfer [MiB] [parallelMiB] | search [sqlite|postgresql] [assets] [versionsPerAsset] | lifecycle [sqlite|postgresql] [clients] [metricsPerVersion] | approvals [sqlite|postgresql] [pendingRequests] | audit-verify [events] | dossier [sqlite|postgresql] [versions] [auditEvents] | archive-dry-run [sqlite|postgresql] [versions] | golden-check [sqlite|postgresql] [rows] | lineage [sqlite|postgresql] [versions] | one-asset [sqlite|postgresql] [versions] | register [sqlite|postgresql] [clients] [requests] | token-check [sqlite|postgresql]");
     return 2;
 }

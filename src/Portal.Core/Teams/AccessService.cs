@@ -10,7 +10,12 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<CallerAccess?> ForUserAsync(Guid userId, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var user = await Roles.For(db)(db, userId, ct);
+        return Of(await Roles.For(db)(db, userId, ct), actor);
+    }
+
+    /// <summary>A person's access from their roles as read, or null when the person is unknown or disabled.</summary>
+    internal static CallerAccess? Of(UserRoles? user, Actor actor)
+    {
         if (user is null || user.IsDisabled)
             return null;
 
@@ -28,9 +33,9 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
             db.TeamMemberships.Where(m => m.UserId == u.Id).Select(m => new Membership(m.TeamId, m.Team!.Slug, m.Team.Name, m.Role)).ToList(),
             db.GlobalRoleAssignments.Where(g => g.UserId == u.Id).Select(g => g.Role).ToList())).SingleOrDefault()));
 
-    private sealed record Membership(Guid TeamId, string Slug, string Name, TeamRole Role);
+    internal sealed record Membership(Guid TeamId, string Slug, string Name, TeamRole Role);
 
-    private sealed record UserRoles(bool IsDisabled, List<Membership> Memberships, List<GlobalRole> Globals);
+    internal sealed record UserRoles(bool IsDisabled, List<Membership> Memberships, List<GlobalRole> Globals);
 
     /// <summary>A service principal holds exactly the team and role its token was issued for.</summary>
     public static CallerAccess ForToken(ApiTokenPrincipal token, Actor actor) =>

@@ -20,7 +20,7 @@ public sealed record IssuedApiToken(ApiTokenView Token, string Secret);
 public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role, bool MayRecordEvidence,
     Guid CreatedByUserId);
 
-public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock, AccessService access)
+public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
     public const string TokenPrefix = "ptk_";
     public const int MaxLifetimeDays = 365;
@@ -118,29 +118,43 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         if (!presented.StartsWith(TokenPrefix, StringComparison.Ordinal) || presented.Length > 200)
             return new Error("token.invalid", "The bearer token is not a portal API token.", ErrorKind.Unauthorized);
         var hash = Hash(presented);
-        ApiToken? token;
-        // Closed before the issuer's roles are read on a connection of their own.
+        TokenCheck? check;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
-            token = await TokenByHash.For(db)(db, hash, ct);
-        if (token is null)
+            check = await TokenByHash.For(db)(db, hash, ct);
+        if (check is null)
             return new Error("token.invalid", "The bearer token is not known.", ErrorKind.Unauthorized);
+        var token = check.Token;
         if (token.RevokedAt is not null)
             return new Error("token.revoked", "The bearer token has been revoked.", ErrorKind.Unauthorized);
         if (token.ExpiresAt <= clock.GetUtcNow())
             return new Error("token.expired", "The bearer token has expired.", ErrorKind.Unauthorized);
         // A token carries the authority of the TeamAdmin who issued it: when that person is disabled or no
         // longer administers the team, the token stops with them (ADR-008), on the very next request.
-        var creator = await access.ForUserAsync(token.CreatedByUserId, Actor.ForUser(token.CreatedByUserId, token.CreatedByName), ct);
-        if (creator is null || !creator.Allows(PortalAction.ManageApiTokens, token.Team!.Slug))
+        var creator = AccessService.Of(check.IssuerRoles, Actor.ForUser(token.CreatedByUserId, token.CreatedByName));
+        if (creator is null || !creator.Allows(PortalAction.ManageApiTokens, check.Team.Slug))
             return new Error("token.issuer-revoked",
                 "The person who issued this token is disabled or no longer administers its team; ask a TeamAdmin for a new token.", ErrorKind.Unauthorized);
-        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, token.Team!.Slug, token.Team.Name, token.Role, token.MayRecordEvidence,
+        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, check.Team.Slug, check.Team.Name, token.Role, token.MayRecordEvidence,
             token.CreatedByUserId);
     }
 
-    // Every API call with a token reads it: compiled once, it skips EF Core's per-call expression work.
-    private static readonly PerModel<Func<PortalDbContext, string, CancellationToken, Task<ApiToken?>>> TokenByHash = new(() => EF.CompileAsyncQuery(
-        (PortalDbContext db, string hash, CancellationToken ct) => db.ApiTokens.AsNoTracking().Include(t => t.Team).SingleOrDefault(t => t.SecretHash == hash)));
+    /// <summary>A presented token's row, its team, and its issuer's roles as they stand now (<c>IssuerDisabled</c> null: no such person).</summary>
+    private sealed record TokenCheck(ApiToken Token, Team Team, bool? IssuerDisabled, List<AccessService.Membership> Memberships, List<GlobalRole> Globals)
+    {
+        public AccessService.UserRoles? IssuerRoles => IssuerDisabled is { } disabled ? new(disabled, Memberships, Globals) : null;
+    }
+
+    // Every API call with a token reads it and its issuer's roles: compiled once (no per-call expression work), and in one query, so
+    // that the issuer's roles are read on every call (ADR-008) without a round trip of their own. The issuer's memberships and global
+    // roles are a handful of rows, as in AccessService's own read.
+    private static readonly PerModel<Func<PortalDbContext, string, CancellationToken, Task<TokenCheck?>>> TokenByHash = new(() => EF.CompileAsyncQuery(
+        (PortalDbContext db, string hash, CancellationToken ct) => db.ApiTokens.AsNoTracking().AsSingleQuery().Where(t => t.SecretHash == hash)
+            .Select(t => new TokenCheck(t, t.Team!,
+                db.Users.Where(u => u.Id == t.CreatedByUserId).Select(u => (bool?)u.IsDisabled).FirstOrDefault(),
+                db.TeamMemberships.Where(m => m.UserId == t.CreatedByUserId)
+                    .Select(m => new AccessService.Membership(m.TeamId, m.Team!.Slug, m.Team.Name, m.Role)).ToList(),
+                db.GlobalRoleAssignments.Where(g => g.UserId == t.CreatedByUserId).Select(g => g.Role).ToList()))
+            .SingleOrDefault()));
 
     internal static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

@@ -150,6 +150,20 @@ public abstract class UserAdminServiceTests(PortalApp app)
     }
 
     [Fact]
+    public async Task Token_issued_by_a_platform_admin_outside_the_team_works_through_the_global_role_until_they_are_disabled()
+    {
+        var admin = await PlatformAdminAsync();
+        var issuer = await PlatformAdminAsync();
+        var token = await IssueTokenAsync(issuer, "marketing");
+        var working = await CallApiAsync(token);
+
+        await SetDisabledAsync(admin, issuer.UserId, true);
+
+        Assert.Equal(HttpStatusCode.OK, working.Status);
+        Assert.Equal((HttpStatusCode.Unauthorized, "token.issuer-revoked"), await CallApiAsync(token));
+    }
+
+    [Fact]
     public async Task Token_is_refused_once_its_issuer_no_longer_administers_the_team()
     {
         var admin = await PlatformAdminAsync();
