@@ -45,8 +45,6 @@ public sealed partial class VersionService
             return invalid;
         var assetId = found.Value.Asset.Id;
         var text = parsed.Value.ToString();
-        if (await Exists.For(db)(db, assetId, text, ct))
-            return RegistryErrors.VersionExists;
 
         var now = clock.GetUtcNow();
         var version = AssetVersion.Create(found.Value.Team.Id, assetId, parsed.Value, caller.Actor.Name, caller.Actor.Id, now);
@@ -86,18 +84,16 @@ public sealed partial class VersionService
         }
         catch (UniqueViolationException)
         {
-            // Lost a race: a concurrent retry with the same key, or the same version number.
-            await using var again = await dbFactory.CreateDbContextAsync(ct);
-            var raced = await Idempotency.FindAsync(again, caller, found.Value.Team.Id, idempotencyKey, "version.create:" + assetId, input, ct);
-            return raced is { Error: null } r ? await DetailAsync(again, caller, team, r.ResourceId, ct) : RegistryErrors.VersionExists;
+            // The version number is taken (the unique index is the one check: a read before the save would cost every registration a
+            // round trip to spare the rare duplicate one), or a concurrent retry with the same key won the race. Read on the same
+            // context (a request holds one connection at a time), with the refused rows forgotten.
+            db.ChangeTracker.Clear();
+            var raced = await Idempotency.FindAsync(db, caller, found.Value.Team.Id, idempotencyKey, "version.create:" + assetId, input, ct);
+            return raced is { Error: null } r ? await DetailAsync(db, caller, team, r.ResourceId, ct) : RegistryErrors.VersionExists;
         }
         // A version just registered has no files and nothing downstream yet: without lineage, everything the answer shows is at hand.
         return edges.Count == 0 ? Detail(caller, team, found.Value.Asset, version, [], [], []) : await DetailAsync(db, caller, team, version.Id, ct);
     }
-
-    // Every registration asks it: compiled once, it skips EF Core's per-call expression work.
-    private static readonly PerModel<Func<PortalDbContext, Guid, string, CancellationToken, Task<bool>>> Exists = new(() => EF.CompileAsyncQuery(
-        (PortalDbContext db, Guid assetId, string version, CancellationToken ct) => db.Versions.Any(v => v.AssetId == assetId && v.Version == version)));
 
     private static bool NamesItself(UpstreamReference reference, string team, string asset, string version) =>
         string.Equals(reference.Team, team, StringComparison.OrdinalIgnoreCase)
