@@ -1,14 +1,9 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
-using Portal.Core.Lifecycle;
 using Portal.Core.Policies;
-using Portal.Core.Teams;
-using Portal.Core.Versions;
 using Portal.Infrastructure.Data;
 using Portal.Testing;
 
@@ -25,7 +20,7 @@ namespace Portal.Benchmarks;
 /// One asset per client: 32 clients racing one asset's Production slot would measure the losers' 409s,
 /// which the race tests cover; here every client's work succeeds and the figure is the cost of the gate.
 /// </remarks>
-internal static class LifecycleBenchmark
+internal static partial class LifecycleBenchmark
 {
     private const int MinWarmUpCycles = 4;
     private const int MaxWarmUpCycles = 16;
@@ -87,6 +82,8 @@ internal static class LifecycleBenchmark
         var allocatedPerCall = new List<double>();
         var statementsPerCall = new List<double>();
         using var commands = new CommandCounter();
+        using var chainTimes = new ChainTimes();
+        var chain = new List<ChainTimes.Totals>();
         var databaseCpuPerCall = new List<double>();
         var gcPauseMs = new List<double>();
         for (var repeat = 0; repeat < Repeats; repeat++)
@@ -99,7 +96,9 @@ internal static class LifecycleBenchmark
             var statements = commands.Count;
             var gcPause = GC.GetTotalPauseDuration();
             var gcCount = GC.CollectionCount(0);
+            var chainBefore = chainTimes.Now();
             var samples = await RunCyclesAsync(lifecycle, assets, next, CyclesPerRepeat, expectedRules: 5);
+            chain.Add(chainTimes.Now() - chainBefore);
             gcPauseMs.Add(Math.Round((GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds, 1));
             // A repeat whose p95 stands out says here whether the collector paused it.
             var slowest = samples.Max(s => Math.Max(s.Staging, Math.Max(s.Request, s.Approve)));
@@ -141,6 +140,8 @@ internal static class LifecycleBenchmark
         var allocatedKiB = Math.Round(Stats.Median(allocatedPerCall));
         var statementsMedian = Math.Round(Stats.Median(statementsPerCall), 1);
         Console.WriteLine($"  per call: {statementsMedian} SQL statements, {allocatedKiB} KiB allocated (the benchmark's clients included)");
+        var (chainWaitMs, chainHoldMs) = (Math.Round(Stats.Median(chain.Select(c => c.MeanWaitMs)), 2), Math.Round(Stats.Median(chain.Select(c => c.MeanHoldMs)), 2));
+        Console.WriteLine($"  the audit chain's lock, mean: waited for {chainWaitMs} ms per audited save, held {chainHoldMs} ms per transaction");
         Console.WriteLine($"  checks: {checks}; target p95 < {TargetP95Ms} ms per call: {(pass ? "met" : "MISSED")}");
 
         var file = await BenchmarkReport.WriteAsync($"lifecycle-{kind.ToString().ToLowerInvariant()}", new
@@ -158,6 +159,7 @@ internal static class LifecycleBenchmark
             DatabaseServerCpuMsPerCall = kind == DatabaseProvider.PostgreSql ? databaseCpuMs : (double?)null,
             JitMsPerCall = jitMs,
             SqlStatementsPerCall = statementsMedian,
+            AuditChainLockMs = new { WaitPerSave = chainWaitMs, HoldPerTransaction = chainHoldMs },
             AllocatedKiBPerCall = allocatedKiB,
             GcPauseMsPerRepeat = gcPauseMs,
         });
@@ -184,89 +186,5 @@ internal static class LifecycleBenchmark
                 return new WarmUp(cycle, methods, true);
         }
         return new WarmUp(MaxWarmUpCycles, methods, false);
-    }
-
-    private sealed record Lifecycle(PortalApp App, CallerAccess Contributor, CallerAccess Approver);
-
-    private sealed record CycleTimes(double Staging, double Request, double Approve);
-
-    /// <summary>
-    /// Every client, at once, takes its next versions to Staging and then to Production; a wrong outcome stops the run. The calls
-    /// run on the thread pool, as a server's requests do. Each client's first call is timed from the moment all were released,
-    /// so its wait for a pool thread behind the 31 others counts; later calls start the moment the one before ends.
-    /// </summary>
-    /// <remarks>
-    /// The clients ran on 32 threads of their own until 2026-12-05: each repeat then began with 32 new threads runnable at once on
-    /// two cores, among which the writer holding SQLite's one turn got a thirty-second of the CPU. In one repeat of five the
-    /// first cycle's calls all took 250–300 ms while the second cycle's took 11–21 ms: a burst of fresh threads no server
-    /// makes (its requests run on the pool), measured instead of the lifecycle.
-    /// </remarks>
-    private static async Task<List<CycleTimes>> RunCyclesAsync(Lifecycle lifecycle, IReadOnlyList<string> assets, int[] next, int cyclesEach, int expectedRules)
-    {
-        var samples = new ConcurrentBag<CycleTimes>();
-        var released = Stopwatch.GetTimestamp();
-        await Task.WhenAll(assets.Select((asset, client) => Task.Run(async () =>
-        {
-            for (var c = 0; c < cyclesEach; c++)
-                samples.Add(await CycleAsync(lifecycle, asset, LifecycleSeed.VersionName(next[client]++), expectedRules, c == 0 ? released : Stopwatch.GetTimestamp()));
-        })));
-        return [.. samples];
-    }
-
-    private static async Task<CycleTimes> CycleAsync(Lifecycle lifecycle, string asset, string version, int expectedRules, long startedAt)
-    {
-        var (app, contributor, approver) = lifecycle;
-        Expect(await app.InScopeAsync<TransitionService, Result<TransitionView>>(s =>
-            s.RequestAsync(contributor, Team, asset, version, "Staging", "Nightly candidate")), TransitionState.Applied);
-        var stagingMs = Stopwatch.GetElapsedTime(startedAt).TotalMilliseconds;
-
-        var watch = Stopwatch.StartNew();
-        var request = Expect(await app.InScopeAsync<TransitionService, Result<TransitionView>>(s =>
-            s.RequestAsync(contributor, Team, asset, version, "Production", "Beats the current Production version")), TransitionState.Pending);
-        var requestMs = watch.Elapsed.TotalMilliseconds;
-        if (request.Evaluation.Count != expectedRules)
-            throw new InvalidOperationException($"{asset} {version}: {request.Evaluation.Count} rules judged, expected {expectedRules}.");
-
-        watch.Restart();
-        Expect(await app.InScopeAsync<DecisionService, Result<TransitionView>>(s => s.DecideAsync(approver, request.Id, true, "Reviewed the metrics")),
-            TransitionState.Applied);
-        return new CycleTimes(stagingMs, requestMs, watch.Elapsed.TotalMilliseconds);
-    }
-
-    private static TransitionView Expect(Result<TransitionView> result, TransitionState state) =>
-        result.IsSuccess && result.Value.State == state
-            ? result.Value
-            : throw new InvalidOperationException(result.IsSuccess
-                ? $"Request {result.Value.Id} is {result.Value.State}, expected {state}: {result.Value.CloseReason}"
-                : $"{result.Error!.Code}: {result.Error.Message}");
-
-    /// <summary>The fastest round trip the services could make: open a context from the same factory, run SELECT 1, close it.</summary>
-    private static async Task<List<double>> FloorAsync(IDbContextFactory<PortalDbContext> dbFactory, int clients)
-    {
-        var samples = new ConcurrentBag<double>();
-        await OnClientThreadsAsync(clients, async _ =>
-        {
-            for (var i = 0; i < FloorCallsPerClient; i++)
-            {
-                var watch = Stopwatch.StartNew();
-                await using var db = await dbFactory.CreateDbContextAsync();
-                var one = await db.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\"").ToListAsync();
-                samples.Add(watch.Elapsed.TotalMilliseconds);
-                if (one is not [1])
-                    throw new InvalidOperationException("SELECT 1 did not return 1.");
-            }
-        });
-        return [.. samples];
-    }
-
-    /// <summary>
-    /// Runs each floor client on a thread of its own: its <c>SELECT 1</c> calls never yield, so on the thread pool the clients would
-    /// run one after another, each unseen while it waited to start.
-    /// </summary>
-    private static Task OnClientThreadsAsync(int clients, Func<int, Task> client)
-    {
-        var threads = Enumerable.Range(0, clients).Select(i => new Thread(() => client(i).GetAwaiter().GetResult()) { IsBackground = true }).ToList();
-        threads.ForEach(t => t.Start());
-        return Task.Run(() => threads.ForEach(t => t.Join()));
     }
 }

@@ -20,6 +20,9 @@ namespace Portal.Core.Data;
 /// </summary>
 public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
 {
+    /// <summary>When this context's transaction took the audit chain's lock (a Stopwatch timestamp), until the transaction ends.</summary>
+    internal long? ChainHeldSince { get; set; }
+
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<User> Users => Set<User>();
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();

@@ -33,25 +33,17 @@ public static class AuditChain
         {
             await using var transaction = await db.BeginUnitAsync(token);
             var events = await AppendAsync(db, token);
-            var held = Stopwatch.GetTimestamp();
+            var rows = await SaveAsync(db, events, false, save, token);
             try
             {
-                var rows = await SaveAsync(db, events, false, save, token);
-                try
-                {
-                    await transaction.CommitAsync(token);
-                }
-                catch
-                {
-                    Renew(events);
-                    throw;
-                }
-                return rows;
+                await transaction.CommitAsync(token);
             }
-            finally
+            catch
             {
-                AuditChainMetrics.RecordHold(held);
+                Renew(events);
+                throw;
             }
+            return rows;
         }, ct);
         if (acceptAllChangesOnSuccess)
             db.ChangeTracker.AcceptAllChanges();
@@ -68,6 +60,8 @@ public static class AuditChain
         var asked = Stopwatch.GetTimestamp();
         var head = await LockAndReadHeadAsync(db, ct);
         AuditChainMetrics.RecordWait(asked);
+        // Held from the first audited save of the transaction to its end (ChainHoldInterceptor), a unit's later saves included.
+        db.ChainHeldSince ??= Stopwatch.GetTimestamp();
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditCanonicalForm.GenesisHash.ToArray();
         var added = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList();

@@ -21,8 +21,8 @@ public static class AuditChainMetrics
         + "begins (ADR-014) and hold the database's write lock from its start, so there it is the head read alone.");
 
     private static readonly Histogram<double> Hold = Meter.CreateHistogram<double>(HoldName, "s",
-        "From holding the chain's lock to the commit that releases it, for saves whose transaction the chain opens itself "
-        + "(a unit of work's own transaction holds the lock until the unit commits, which the chain does not see).");
+        "From holding the chain's lock to the end of the transaction that releases it (commit or rollback): one audited save in the "
+        + "chain's own transaction, or every save of a unit of work from its first audited one to the unit's commit.");
 
     internal static void RecordWait(long since) => Wait.Record(Stopwatch.GetElapsedTime(since).TotalSeconds);
 
