@@ -82,8 +82,8 @@ internal static partial class LifecycleBenchmark
         var allocatedPerCall = new List<double>();
         var statementsPerCall = new List<double>();
         using var commands = new CommandCounter();
-        using var chainTimes = new ChainTimes();
-        var chain = new List<ChainTimes.Totals>();
+        using var chainTimes = new AuditChainListener();
+        var chain = new List<AuditChainListener.Totals>();
         var databaseCpuPerCall = new List<double>();
         var gcPauseMs = new List<double>();
         for (var repeat = 0; repeat < Repeats; repeat++)

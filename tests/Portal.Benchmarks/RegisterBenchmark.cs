@@ -30,8 +30,8 @@ internal static class RegisterBenchmark
         using var client = RegisterClient.Start(app.RootUrl, token);
         var run = 0;
         var cpuPerRegistration = new List<(double Portal, double Database)>();
-        using var chainTimes = new ChainTimes();
-        var chainPerRegistration = new List<ChainTimes.Totals>();
+        using var chainTimes = new AuditChainListener();
+        var chainPerRegistration = new List<AuditChainListener.Totals>();
         RegisterClient.Sample Measure(string what, int count, int each) => client.Run(what, run++, count, each);
         var series = new Dictionary<string, List<RegisterClient.Sample>>();
         void Add(string name, RegisterClient.Sample s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);

@@ -1,8 +1,7 @@
-using System.Diagnostics.Metrics;
 using Portal.Core.Audit;
-using Portal.Core.Audit.Chain;
 using Portal.Core.Common;
 using Portal.Infrastructure.Data;
+using Portal.Testing;
 
 namespace Portal.IntegrationTests.Audit;
 
@@ -14,7 +13,7 @@ public sealed class AuditChainMetricsTests
     public async Task Each_audited_save_reports_its_wait_and_each_transaction_that_held_the_chain_its_hold(DatabaseProvider provider)
     {
         await using var chain = await AuditChainDatabase.CreateAsync(provider);
-        using var measured = new Measurements();
+        using var measured = new AuditChainListener(thisFlowOnly: true);
 
         await chain.WriteEventsAsync(3);
         var unitHeld = TimeSpan.FromMilliseconds(300);
@@ -45,7 +44,7 @@ public sealed class AuditChainMetricsTests
         holder.Record(Actor.System("metrics-test"), DateTimeOffset.UtcNow, "asset.updated", "asset", "holder");
         await holder.SaveChangesAsync();
 
-        using var measured = new Measurements();
+        using var measured = new AuditChainListener(thisFlowOnly: true);
         await using var writer = await chain.Factory.CreateDbContextAsync();
         writer.Record(Actor.System("metrics-test"), DateTimeOffset.UtcNow, "asset.updated", "asset", "writer");
         var waiting = writer.SaveChangesAsync();
@@ -62,43 +61,5 @@ public sealed class AuditChainMetricsTests
         Assert.InRange(measured.Holds[0], held.TotalSeconds * 0.9, 30);
         var sequences = await chain.SequencesAsync();
         Assert.Equal([1L, 2L], sequences);
-    }
-
-    /// <summary>
-    /// The chain's measurements made in this test's own flow: the meter is the process's, and other tests save in parallel, but a
-    /// measurement is reported on the thread and in the execution context of the save that made it.
-    /// </summary>
-    private sealed class Measurements : IDisposable
-    {
-        private static readonly AsyncLocal<Measurements?> Current = new();
-        private readonly MeterListener listener = new();
-
-        public Measurements()
-        {
-            Current.Value = this;
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == AuditChainMetrics.MeterName)
-                    l.EnableMeasurementEvents(instrument);
-            };
-            listener.SetMeasurementEventCallback<double>((instrument, seconds, _, _) =>
-            {
-                if (Current.Value != this)
-                    return;
-                var list = instrument.Name == AuditChainMetrics.WaitName ? Waits : Holds;
-                lock (list)
-                    list.Add(seconds);
-            });
-            listener.Start();
-        }
-
-        public List<double> Waits { get; } = [];
-        public List<double> Holds { get; } = [];
-
-        public void Dispose()
-        {
-            listener.Dispose();
-            Current.Value = null;
-        }
     }
 }
