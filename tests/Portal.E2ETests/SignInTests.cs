@@ -31,7 +31,7 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
             await shell.ScreenshotAsync("home-contributor");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Marketing", Exact = true }).First.ClickAsync();
-            await page.WaitForURLAsync("**/teams/marketing");
+            await page.WaitForAddressAsync("**/teams/marketing");
             await Assertions.Expect(shell.Heading).ToHaveTextAsync("Marketing");
             await Assertions.Expect(page.GetByTestId("role-chip").First).ToHaveTextAsync("Contributor");
             await shell.ScreenshotAsync("workspace-marketing");
@@ -47,10 +47,10 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Grant a role" })).ToHaveCountAsync(0);
 
             await shell.SignOutAsync();
-            await page.WaitForURLAsync("**/account/signed-out");
+            await page.WaitForAddressAsync("**/account/signed-out");
             await Assertions.Expect(shell.Heading).ToHaveTextAsync("You are signed out");
-            await page.GotoAsync("/teams/marketing");
-            await page.WaitForURLAsync("**/dev-idp/login**");
+            await page.GotoAsync("/teams/marketing", new() { WaitUntil = WaitUntilState.Commit });
+            await page.WaitForAddressAsync("**/dev-idp/login**");
             return true;
         });
     }
@@ -66,7 +66,7 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
             var victor = await fixture.NewPageAsync();
             await victor.GotoAsync("/");
             await new DevSignInPage(victor).SignInAsAsync("Victor Hale");
-            await victor.WaitForURLAsync(fixture.App.RootUrl + "/");
+            await victor.WaitForAddressAsync(fixture.App.RootUrl + "/");
 
             await new DevSignInPage(page).OpenAsAsync("/teams/marketing/members", "Tomás Lindqvist");
 
@@ -113,7 +113,7 @@ public sealed class SignInTests(BrowserFixture fixture) : IClassFixture<BrowserF
             await new PortalShell(admin).ScreenshotAsync("admin-users");
 
             // Nobody touches the page: the circuit's revalidation notices and the reload ends at the refusal.
-            await page.WaitForURLAsync("**/account/sign-in-failed**", new() { Timeout = 30_000 });
+            await page.WaitForAddressAsync("**/account/sign-in-failed**", 30_000);
             await Assertions.Expect(page.GetByTestId("reason")).ToContainTextAsync("disabled");
             return true;
         });

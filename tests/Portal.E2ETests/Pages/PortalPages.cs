@@ -3,21 +3,33 @@ using Microsoft.Playwright;
 
 namespace Portal.E2ETests.Pages;
 
+/// <summary>Full-page navigations: the sign-in flow's redirects, sign-out, links that leave the interactive app.</summary>
+public static class Navigation
+{
+    /// <summary>
+    /// Waits until the browser has committed to the address, not for its load event: each test's next step waits for the element it
+    /// needs, and a load event held back by a slow request (once 20 s on the sign-in page in CI, with the page already there) says
+    /// nothing about the page the test reads.
+    /// </summary>
+    public static Task WaitForAddressAsync(this IPage page, string url, float? timeout = null) =>
+        page.WaitForURLAsync(url, new() { WaitUntil = WaitUntilState.Commit, Timeout = timeout });
+}
+
 /// <summary>The development identity provider's sign-in page.</summary>
 public sealed class DevSignInPage(IPage page)
 {
     public async Task SignInAsAsync(string displayName)
     {
-        await page.WaitForURLAsync("**/dev-idp/login**");
+        await page.WaitForAddressAsync("**/dev-idp/login**");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Sign in as {displayName}" }).ClickAsync();
     }
 
     /// <summary>Opens a page as an anonymous visitor, signs in as the demo user through the real flow, and waits for the page to be live.</summary>
     public async Task OpenAsAsync(string path, string displayName)
     {
-        await page.GotoAsync(path);
+        await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit });
         await SignInAsAsync(displayName);
-        await page.WaitForURLAsync(path == "/" ? new Uri(page.Url).GetLeftPart(UriPartial.Authority) + "/" : "**" + path);
+        await page.WaitForAddressAsync(path == "/" ? new Uri(page.Url).GetLeftPart(UriPartial.Authority) + "/" : "**" + path);
         await new PortalShell(page).WaitForInteractiveAsync();
     }
 }
