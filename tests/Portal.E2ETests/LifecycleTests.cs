@@ -63,4 +63,37 @@ public sealed class LifecycleTests(BrowserFixture fixture) : IClassFixture<Brows
             throw;
         }
     }
+
+    [Fact]
+    public async Task Only_a_platform_admin_lifts_an_alias_protection_and_a_team_admin_protects_it_again()
+    {
+        var page = await fixture.NewPageAsync();
+        var shell = new PortalShell(page);
+        try
+        {
+            // Tomás administers Marketing: he may protect an alias, not lift a protection.
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/churn-classifier", "Tomás Lindqvist");
+            await Assertions.Expect(page.GetByTestId("alias-chip").Filter(new() { HasText = "champion" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Lift the protection of champion" })).ToHaveCountAsync(0);
+            await shell.SignOutAsync();
+
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/churn-classifier", "Pat Nakamura");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Lift the protection of champion" }).ClickAsync();
+            await shell.ScreenshotAsync("alias-lift-protection");
+            await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Lift protection" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("champion is no longer protected.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Lift the protection of champion" })).ToHaveCountAsync(0);
+            await shell.SignOutAsync();
+
+            await new DevSignInPage(page).OpenAsAsync("/teams/marketing/assets/churn-classifier", "Tomás Lindqvist");
+            await page.GetByRole(AriaRole.Button, new() { Name = "Protect champion" }).ClickAsync();
+            await Assertions.Expect(page.GetByText("champion is protected: it moves only through the gate.")).ToBeVisibleAsync();
+            await shell.ScreenshotAsync("alias-protected-again");
+        }
+        catch
+        {
+            await shell.ScreenshotFailureAsync("alias-protection-failure");
+            throw;
+        }
+    }
 }

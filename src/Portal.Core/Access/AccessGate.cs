@@ -32,6 +32,7 @@ public static class AccessGate
         [PortalAction.DecideTransitions] = new("approve or reject transition requests", TeamRole.Approver, [], CrossTeamDeciders: true),
         [PortalAction.RollBack] = new("roll back Production", TeamRole.Approver, []),
         [PortalAction.ProtectAliases] = new("protect aliases", TeamRole.TeamAdmin, []),
+        [PortalAction.UnprotectAliases] = new("lift an alias's protection", null, Admins),
         [PortalAction.ManageTeamPolicies] = new("edit this team's policies", TeamRole.TeamAdmin, []),
         [PortalAction.ManageGlobalPolicies] = new("edit global policies", null, Admins),
         [PortalAction.ChangeTeamSettings] = new("change team settings", TeamRole.TeamAdmin, Admins),

@@ -20,6 +20,11 @@ public enum PortalAction
     RollBack,
     /// <summary>Mark an alias protected, so it moves only through the Production gate.</summary>
     ProtectAliases,
+    /// <summary>
+    /// Lift an alias's protection. Central governance's: a TeamAdmin who could lift it could move the alias around the gate and
+    /// protect it again.
+    /// </summary>
+    UnprotectAliases,
     ManageTeamPolicies,
     ManageGlobalPolicies,
     ChangeTeamSettings,

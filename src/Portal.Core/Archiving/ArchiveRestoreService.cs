@@ -103,19 +103,22 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
         return new PurgedVersion(found.Value.Asset.Name, v.Version, files.Count, gone.Count, files.Sum(f => f.Size));
     }
 
-    /// <summary>What still refers to the version or its content, in words; null when nothing does.</summary>
+    /// <summary>
+    /// What still refers to the version or its content, in words; null when nothing does. Versions and checks of other teams are
+    /// counted, not named: the refusal must not tell a TeamAdmin what another team keeps privately.
+    /// </summary>
     private static async Task<string?> ReferenceAsync(PortalDbContext db, AssetVersion v, CancellationToken ct)
     {
         if (v.LegalHold)
             return "the version is under legal hold";
         var downstream = await db.LineageEdges.AsNoTracking().Where(e => e.UpstreamVersionId == v.Id)
             .Join(db.Versions, e => e.VersionId, d => d.Id, (e, d) => new { d.AssetId, d.Version })
-            .Join(db.Assets, d => d.AssetId, a => a.Id, (d, a) => a.Name + " " + d.Version).Order().Take(3).ToListAsync(ct);
+            .Join(db.Assets, d => d.AssetId, a => a.Id, (d, a) => new { a.TeamId, Name = a.Name + " " + d.Version }).ToListAsync(ct);
         if (downstream.Count > 0)
-            return $"lineage: {string.Join(", ", downstream)} came from it";
-        var check = await db.GoldenChecks.AsNoTracking().Where(c => c.DatasetVersionId == v.Id).Select(c => c.Name).FirstOrDefaultAsync(ct);
-        if (check is not null)
-            return $"the golden check {check} reads its data";
+            return $"lineage: version(s) {Named(downstream.Select(d => (d.TeamId, d.Name)), v.TeamId)} came from it";
+        var checks = await db.GoldenChecks.AsNoTracking().Where(c => c.DatasetVersionId == v.Id).Select(c => new { c.TeamId, c.Name }).ToListAsync(ct);
+        if (checks.Count > 0)
+            return $"the golden check(s) {Named(checks.Select(c => (c.TeamId, c.Name)), v.TeamId)} read its data";
         var alias = await db.Aliases.AsNoTracking().Where(a => a.VersionId == v.Id).Select(a => a.Name).FirstOrDefaultAsync(ct);
         if (alias is not null)
             return $"the alias {alias} points at it";
@@ -123,7 +126,18 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
         var live = await db.Artifacts.AsNoTracking().Where(a => shas.Contains(a.Sha256) && a.VersionId != v.Id
                 && db.Versions.Any(o => o.Id == a.VersionId && o.ArchivedAt == null && o.PurgedAt == null))
             .Join(db.Versions, a => a.VersionId, o => o.Id, (a, o) => new { o.AssetId, o.Version, a.Path })
-            .Join(db.Assets, o => o.AssetId, s => s.Id, (o, s) => s.Name + " " + o.Version + " (" + o.Path + ")").Order().Take(3).ToListAsync(ct);
-        return live.Count > 0 ? $"its content is used by live version(s) {string.Join(", ", live)}" : null;
+            .Join(db.Assets, o => o.AssetId, s => s.Id, (o, s) => new { s.TeamId, Name = s.Name + " " + o.Version + " (" + o.Path + ")" }).ToListAsync(ct);
+        return live.Count > 0 ? $"its content is used by live version(s) {Named(live.Select(l => (l.TeamId, l.Name)), v.TeamId)}" : null;
+    }
+
+    /// <summary>The first three of the team's own by name, the others counted.</summary>
+    private static string Named(IEnumerable<(Guid TeamId, string Name)> items, Guid team)
+    {
+        var list = items.ToList();
+        var own = list.Where(i => i.TeamId == team).Select(i => i.Name).Order(StringComparer.Ordinal).Take(3).ToList();
+        var others = list.Count(i => i.TeamId != team);
+        return others == 0 ? string.Join(", ", own)
+            : own.Count == 0 ? $"{others} of other teams"
+            : $"{string.Join(", ", own)} and {others} of other teams";
     }
 }

@@ -133,7 +133,14 @@ public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory,
             v.Revision++;
             db.Record(caller.Actor, now, hold ? "version.legal-hold-set" : "version.legal-hold-cleared", "version", v.Id.ToString(), found.Value.TeamId,
                 before: new { LegalHold = !hold }, after: new { LegalHold = hold, v.Version, Reason = reason.Trim() });
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                return RegistryErrors.Stale;
+            }
         }
         return hold;
     }

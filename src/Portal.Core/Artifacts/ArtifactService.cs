@@ -131,11 +131,21 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
             return RegistryErrors.BlobCorrupt;
         }
         var now = clock.GetUtcNow();
-        // The archiving rule reads this one column instead of searching the audit trail for downloads.
-        await db.Versions.Where(v => v.Id == versionId).ExecuteUpdateAsync(s => s.SetProperty(v => v.LastDownloadedAt, now), ct);
-        db.Record(caller.Actor, now, "artifact.downloaded", "version", versionId.ToString(), found.Value.TeamId,
-            after: new { artifact.Path, artifact.Sha256 });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            // The archiving rule reads this one column instead of searching the audit trail for downloads: written with the event, or not at all.
+            await using var unit = await db.BeginUnitAsync(ct);
+            await db.Versions.Where(v => v.Id == versionId).ExecuteUpdateAsync(s => s.SetProperty(v => v.LastDownloadedAt, now), ct);
+            db.Record(caller.Actor, now, "artifact.downloaded", "version", versionId.ToString(), found.Value.TeamId,
+                after: new { artifact.Path, artifact.Sha256 });
+            await db.SaveChangesAsync(ct);
+            await unit.CommitAsync(ct);
+        }
+        catch
+        {
+            await stream.DisposeAsync();
+            throw;
+        }
         var sha = artifact.Sha256;
         // The verdict is recorded even when the client has gone: the bytes were read either way.
         var verifying = new VerifyingReadStream(stream, sha, artifact.Size, ok => ok

@@ -120,7 +120,15 @@ public sealed partial class AssetService(IDbContextFactory<PortalDbContext> dbFa
             db.AssetShares.Remove(existing);
             db.Record(caller.Actor, now, "asset.unshared", "asset", asset.Id.ToString(), asset.TeamId, before: new { Team = other.Slug });
         }
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception e) when (e is UniqueViolationException or DbUpdateConcurrencyException)
+        {
+            // The same change made at the same moment by someone else: the share is as asked, recorded once, by them.
+            db.ChangeTracker.Clear();
+        }
         return await DetailAsync(db, caller, teamSlug, asset.Id, ct);
     }
 
@@ -130,6 +138,9 @@ public sealed partial class AssetService(IDbContextFactory<PortalDbContext> dbFa
         var team = await db.Teams.AsNoTracking().SingleAsync(t => t.Id == asset.TeamId, ct);
         var sharedWith = await db.AssetShares.Where(s => s.AssetId == id)
             .Join(db.Teams, s => s.TeamId, t => t.Id, (s, t) => t.Slug).OrderBy(s => s).ToListAsync(ct);
+        // Those who read it only through a share learn of their own team's share, not which other teams exist (ADR-003).
+        if (!caller.Allows(PortalAction.ViewTeam, teamSlug))
+            sharedWith = sharedWith.Where(caller.Teams.ContainsKey).ToList();
         return new AssetDetail(asset.Id, team.Slug, team.Name, asset.Name, asset.Kind, asset.Description, asset.Owner, asset.Tags,
             asset.CreatedAt, asset.CreatedBy, asset.UpdatedAt, asset.Revision, sharedWith, caller.Allows(PortalAction.RegisterAssets, teamSlug));
     }

@@ -35,7 +35,7 @@ internal sealed class GoldenCheckConfiguration : IEntityTypeConfiguration<Golden
         b.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Asset>().WithMany().HasForeignKey(x => x.AssetId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.DatasetVersionId).OnDelete(DeleteBehavior.Restrict);
-        b.Property(x => x.Name).HasMaxLength(60).IsRequired();
+        b.Property(x => x.Name).HasMaxLength(GoldenCheck.MaxNameLength).IsRequired();
         b.HasIndex(x => new { x.AssetId, x.Name }).IsUnique();
         b.Property(x => x.DatasetPath).HasMaxLength(500).IsRequired();
         b.Property(x => x.LabelColumn).HasMaxLength(200);

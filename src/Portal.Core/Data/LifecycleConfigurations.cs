@@ -59,7 +59,7 @@ internal sealed class StageChangeConfiguration : IEntityTypeConfiguration<StageC
         b.HasKey(x => x.Id);
         b.HasOne<AssetVersion>().WithMany().HasForeignKey(x => x.VersionId).OnDelete(DeleteBehavior.Cascade);
         b.Property(x => x.ChangedBy).HasMaxLength(200).IsRequired();
-        b.Property(x => x.Reason).HasMaxLength(2000).IsRequired();
+        b.Property(x => x.Reason).HasMaxLength(StageChange.MaxReasonLength).IsRequired();
         b.HasIndex(x => new { x.VersionId, x.Id });
         b.HasIndex(x => new { x.AssetId, x.Id });
     }

@@ -87,7 +87,7 @@ internal sealed class AssetVersionConfiguration : IEntityTypeConfiguration<Asset
         b.HasOne<Team>().WithMany().HasForeignKey(x => x.TeamId).OnDelete(DeleteBehavior.Restrict);
         b.Property(x => x.Prerelease).HasMaxLength(100).IsRequired();
         b.Property(x => x.Description).HasMaxLength(Asset.MaxDescriptionLength).IsRequired();
-        b.Property(x => x.GitRepository).HasMaxLength(500);
+        b.Property(x => x.GitRepository).HasMaxLength(AssetVersion.MaxGitRepositoryLength);
         b.Property(x => x.GitCommit).HasMaxLength(64);
         b.Property(x => x.ContainerImageDigest).HasMaxLength(100);
         b.Property(x => x.PipelineRunUrl).HasMaxLength(1000);

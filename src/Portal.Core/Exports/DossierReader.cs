@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Assets;
 using Portal.Core.Audit;
 using Portal.Core.Data;
 using Portal.Core.Lifecycle;
@@ -12,7 +13,8 @@ internal static class DossierReader
 {
     /// <param name="prove">Reads the audit events of the given subjects with their proofs (the audit chain's proof service).</param>
     /// <param name="withPaths">Spell every event's audit path (the JSON edition; the PDF lists each subtree once).</param>
-    public static async Task<DossierContent> ReadAsync(PortalDbContext db, ExportHeader header, Guid assetId,
+    /// <param name="reader">Who asked for it, as they stand now: another team's versions in its lineage are named only if they may read them.</param>
+    public static async Task<DossierContent> ReadAsync(PortalDbContext db, ExportHeader header, Guid assetId, CallerAccess? reader,
         Func<IReadOnlyCollection<AuditSubject>, Task<AuditProofBundle>> prove, bool withPaths, CancellationToken ct)
     {
         var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == assetId, ct);
@@ -29,7 +31,7 @@ internal static class DossierReader
         var latestCards = cards.GroupBy(c => c.VersionId).ToDictionary(g => g.Key, g => g.MaxBy(c => c.Number)!);
 
         var stages = await db.StageChanges.AsNoTracking().Where(s => s.AssetId == assetId).OrderBy(s => s.ChangedAt).ThenBy(s => s.Id).ToListAsync(ct);
-        var lineage = await LineageAsync(db, versionIds, label, ct);
+        var lineage = await LineageAsync(db, versionIds, label, asset.TeamId, reader, ct);
         var metrics = await db.Metrics.AsNoTracking().Where(m => versionIds.Contains(m.VersionId)).ToListAsync(ct);
         var transitions = await TransitionsAsync(db, assetId, label, ct);
         var golden = await (from r in db.GoldenCheckResults.AsNoTracking()
@@ -76,15 +78,22 @@ internal static class DossierReader
         return new DossierModelCard(label[id], card.Number, card.Completeness, card.CreatedAt, card.CreatedBy, sections);
     }
 
-    private static async Task<List<DossierLineage>> LineageAsync(PortalDbContext db, List<Guid> versionIds, Dictionary<Guid, string> label, CancellationToken ct)
+    private static async Task<List<DossierLineage>> LineageAsync(PortalDbContext db, List<Guid> versionIds, Dictionary<Guid, string> label, Guid teamId,
+        CallerAccess? reader, CancellationToken ct)
     {
         var edges = await db.LineageEdges.AsNoTracking()
             .Where(e => versionIds.Contains(e.VersionId) || versionIds.Contains(e.UpstreamVersionId)).ToListAsync(ct);
         var others = edges.SelectMany(e => new[] { e.VersionId, e.UpstreamVersionId }).Where(id => !label.ContainsKey(id)).Distinct().ToList();
-        var names = await db.Versions.AsNoTracking().Where(v => others.Contains(v.Id))
-            .Join(db.Assets, v => v.AssetId, a => a.Id, (v, a) => new { v.Id, v.Version, a.Name, a.TeamId })
-            .Join(db.Teams, x => x.TeamId, t => t.Id, (x, t) => new { x.Id, Text = t.Slug + "/" + x.Name + "@" + x.Version })
-            .ToDictionaryAsync(x => x.Id, x => x.Text, ct);
+        var rows = await db.Versions.AsNoTracking().Where(v => others.Contains(v.Id))
+            .Join(db.Assets, v => v.AssetId, a => a.Id, (v, a) => new { v.Id, v.Version, a.Name, a.TeamId, AssetId = a.Id })
+            .Join(db.Teams, x => x.TeamId, t => t.Id, (x, t) => new { x.Id, x.TeamId, x.AssetId, t.Slug, Text = t.Slug + "/" + x.Name + "@" + x.Version })
+            .ToListAsync(ct);
+        var names = new Dictionary<Guid, string>();
+        foreach (var row in rows)
+        {
+            var readable = row.TeamId == teamId || (reader is not null && await RegistryAccess.CanReadAsync(db, reader, row.Slug, row.AssetId, ct));
+            names[row.Id] = readable ? row.Text : "a version of another team (restricted)";
+        }
         string Name(Guid id) => label.TryGetValue(id, out var v) ? "this asset@" + v : names.GetValueOrDefault(id, id.ToString());
         return edges
             .SelectMany(e => new[]

@@ -31,6 +31,8 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
 {
     private const int MaxPeriodDays = 3 * 366;
 
+    private static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
     public async Task<Result<ExportView>> StartAsync(CallerAccess caller, ExportRequest request, CancellationToken ct = default)
     {
         var kind = request.Kind?.Trim().ToLowerInvariant() switch
@@ -71,6 +73,9 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
         }
         else
         {
+            // The portal keeps nothing from before 2000 or after tomorrow; outside that, date arithmetic would overflow, not answer.
+            if (request.From is { } f && (f < Earliest || f > now.AddDays(1)) || request.To is { } t && (t < Earliest || t > now.AddDays(1)))
+                return ExportErrors.Invalid("from", "The period must fall between 2000-01-01 and tomorrow.");
             var to = request.To ?? now;
             var from = request.From ?? to.AddDays(-30);
             if (from >= to || (to - from).TotalDays > MaxPeriodDays)

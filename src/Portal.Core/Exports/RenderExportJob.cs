@@ -72,7 +72,7 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
     {
         var header = new ExportHeader(export.Id, export.Kind, export.RequestedBy, clock.GetUtcNow(), Scope(export));
         object content = export.Kind == ExportKind.Dossier
-            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, subjects => ProveAsync(db, export.TeamSlug!, subjects, ct),
+            ? await DossierReader.ReadAsync(db, header, export.AssetId!.Value, await RequesterAsync(db, export, ct), subjects => ProveAsync(db, export.TeamSlug!, subjects, ct),
                 withPaths: export.Format == ExportFormat.Json, ct)
             : await PeriodReportReader.ReadAsync(db, header, export.TeamId, export.From!.Value, export.To!.Value, ct);
         await ReportAsync(db, export.Id, 30, export.Format == ExportFormat.Pdf ? "Laying out pages" : "Writing JSON", ct);
@@ -94,6 +94,10 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
         var rendered = renderer.RenderPdf(document, output, progress, ct);
         return (output.ToArray(), rendered.Pages);
     }
+
+    /// <summary>The person the export was made for, with their roles as they stand when it is drawn; null for anyone else.</summary>
+    private static async Task<CallerAccess?> RequesterAsync(PortalDbContext db, AuditExport export, CancellationToken ct) =>
+        Guid.TryParse(export.RequestedByKey, out var userId) ? await AccessService.ForUserAsync(db, userId, Actor.ForUser(userId, export.RequestedBy), ct) : null;
 
     private async Task<AuditProofBundle> ProveAsync(PortalDbContext db, string team, IReadOnlyCollection<AuditSubject> subjects, CancellationToken ct)
     {

@@ -7,6 +7,9 @@ namespace Portal.Core.GoldenChecks;
 /// </summary>
 public sealed class GoldenCheck
 {
+    /// <summary>The name's column: narrower than a slug may be, so the input says so before the database would.</summary>
+    public const int MaxNameLength = 60;
+
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }
     public Guid AssetId { get; set; }

@@ -27,8 +27,8 @@ public sealed record GoldenCheckInput(
     public Dictionary<string, string[]> Problems(Assets.AssetKind kind)
     {
         var p = new Dictionary<string, string[]>();
-        if (!Slug.IsValid(Name))
-            p["name"] = ["Lower-case letters, digits and hyphens, starting with a letter (e.g. holdout-2026)."];
+        if (!Slug.IsValid(Name) || Name.Length > GoldenCheck.MaxNameLength)
+            p["name"] = [$"Lower-case letters, digits and hyphens, starting with a letter (e.g. holdout-2026), at most {GoldenCheck.MaxNameLength} characters."];
         if (string.IsNullOrWhiteSpace(DatasetAsset) || Names.Problem(DatasetAsset, 200) is not null)
             p["datasetAsset"] = ["Name the dataset asset of this team that holds the golden data."];
         if (string.IsNullOrWhiteSpace(DatasetPath) || Names.Problem(DatasetPath, 500) is not null)

@@ -131,7 +131,16 @@ public sealed class GoldenCheckService(IDbContextFactory<PortalDbContext> dbFact
         var run = await GoldenCheckRuns.PlanAsync(db, definition, v, target.Name, target.Kind, InProcess, caller.Actor.Kind switch { ActorKind.User => "on-demand", ActorKind.ServicePrincipal => "api", _ => "system" },
             caller.Actor.Name, key, now, ct);
         db.Record(caller.Actor, now, "golden-check.started", "version", v.Id.ToString(), teamId, after: new { Run = run.Id, Check = definition.Name, v.Version, run.External });
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (UniqueViolationException) when (key is not null)
+        {
+            // A retry with the same key, sent while the first was being saved, won: the answer is its run.
+            db.ChangeTracker.Clear();
+            return await db.JobRuns.AsNoTracking().Where(r => r.Kind == JobKinds.GoldenCheck && r.IdempotencyKey == key).Select(JobRunView.From).SingleAsync(ct);
+        }
         if (!run.External)
             queue.Enqueue(run.Id);
         return await db.JobRuns.AsNoTracking().Where(r => r.Id == run.Id).Select(JobRunView.From).SingleAsync(ct);

@@ -75,9 +75,12 @@ public sealed class AliasService(IDbContextFactory<PortalDbContext> dbFactory, T
     public async Task<Result<AliasView>> SetProtectedAsync(CallerAccess caller, string team, string asset, string alias, bool isProtected, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.ProtectAliases, ct);
+        // Protecting is the team's; lifting it is central governance's, checked once the asset is known to be visible (404 before 403).
+        var found = await RegistryAccess.FindAsync(db, caller, team, asset, isProtected ? PortalAction.ProtectAliases : PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return found.Error!;
+        if (!isProtected && AccessGate.Check(caller, PortalAction.UnprotectAliases) is { } denied)
+            return denied;
         var row = await db.Aliases.SingleOrDefaultAsync(a => a.AssetId == found.Value.Asset.Id && a.Name == alias, ct);
         if (row is null)
             return LifecycleErrors.AliasNotFound(alias);

@@ -18,9 +18,10 @@ public static class LifecycleErrors
     public static Error Closed(TransitionState state) => Error.Conflict("transition.closed", $"The request is already {state.ToString().ToLowerInvariant()}; nothing more can be decided on it.");
     public static readonly Error Expired = Error.Conflict("transition.expired", "The request waited too long and has expired; ask again.");
     public static readonly Error CommentRequired = Error.Validation("transition.comment-required", "Say why: approving and rejecting need a comment.",
-        new Dictionary<string, string[]> { ["comment"] = ["A comment of 1 to 2000 characters."] });
-    public static readonly Error JustificationTooLong = Error.Validation("transition.invalid", "The justification may have at most 2000 characters.",
-        new Dictionary<string, string[]> { ["justification"] = ["At most 2000 characters."] });
+        new Dictionary<string, string[]> { ["comment"] = ["A comment of 1 to 2000 characters: printable text, tabs and line breaks."] });
+    public static readonly Error JustificationInvalid = Error.Validation("transition.invalid",
+        "The justification may have at most 2000 characters: printable text, tabs and line breaks.",
+        new Dictionary<string, string[]> { ["justification"] = ["At most 2000 characters: printable text, tabs and line breaks."] });
     public static readonly Error SelfApproval = Error.Forbidden("transition.separation-of-duties",
         "You made this request or registered this version: someone else must decide it.");
     public static readonly Error NotRequester = Error.Forbidden("transition.not-requester", "Only the person who made the request can cancel it.");
@@ -43,5 +44,5 @@ public static class LifecycleErrors
         new Dictionary<string, string[]> { ["alias"] = ["Lower-case letters, digits and inner dashes."] });
     public static readonly Error NoRollbackTarget = Error.Conflict("rollback.unavailable", "There is no earlier Production version to restore.");
     public static readonly Error ReasonRequired = Error.Validation("rollback.reason-required", "Say why you roll back: a reason is required.",
-        new Dictionary<string, string[]> { ["reason"] = ["A reason of 1 to 2000 characters."] });
+        new Dictionary<string, string[]> { ["reason"] = ["A reason of 1 to 2000 characters: printable text, tabs and line breaks."] });
 }

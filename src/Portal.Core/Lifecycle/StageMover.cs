@@ -42,6 +42,7 @@ internal static class StageMover
 
     public static void Change(PortalDbContext db, Asset asset, AssetVersion version, Stage to, Actor actor, DateTimeOffset now, long? requestId, string reason)
     {
+        reason = StageChange.Fit(reason);
         var from = version.Stage;
         version.MoveTo(to, now);
         version.Revision++;

@@ -77,6 +77,11 @@ public sealed class StageChange
     public required string ChangedBy { get; set; }
     public long? RequestId { get; set; }
     public string Reason { get; set; } = "";
+
+    /// <summary>The reason's column. A reason quotes a justification or rollback reason (of up to as many characters) after a prefix, so it is cut to fit.</summary>
+    public const int MaxReasonLength = 2000;
+
+    public static string Fit(string reason) => reason.Length > MaxReasonLength ? reason[..(MaxReasonLength - 1)] + "…" : reason;
 }
 
 /// <summary>A name code uses to find a version (<c>champion</c>); protected ones move only through the Production gate.</summary>

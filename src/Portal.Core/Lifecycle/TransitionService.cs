@@ -31,8 +31,8 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
         var parsed = TransitionTarget.Parse(target);
         if (!parsed.IsSuccess)
             return parsed.Error!;
-        if ((justification?.Length ?? 0) > 2000)
-            return LifecycleErrors.JustificationTooLong;
+        if ((justification?.Length ?? 0) > 2000 || Names.TextProblem(justification) is not null)
+            return LifecycleErrors.JustificationInvalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RequestTransitions, ct, trackAsset: true);
         if (!found.IsSuccess)
@@ -52,7 +52,7 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
         var subject = new Subject(team, found.Value.Asset.Name, found.Value.Asset.Kind, v.Version, v.CreatedByActorId,
             VersionHead.Of(found.Value.TeamId, team, found.Value.Asset, v));
         var evaluation = await policies.EvaluateAsync(db, subject.Head, targetText, [], ct);
-        var required = await RequiredApprovalsAsync(db, found.Value.Asset.Id, parsed.Value, evaluation, ct);
+        var required = await RequiredApprovalsAsync(db, team, found.Value.Asset.Id, parsed.Value, evaluation, ct);
         var request = new TransitionRequest
         {
             TeamId = found.Value.TeamId, AssetId = found.Value.Asset.Id, VersionId = v.Id, Target = targetText, Justification = justification?.Trim() ?? "",
@@ -154,15 +154,19 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
         request.Revision++;
     }
 
-    /// <summary>What the policy names, with a floor: Production and protected aliases always need one Approver of the team.</summary>
-    internal static async Task<IReadOnlyList<ApprovalRequirement>> RequiredApprovalsAsync(PortalDbContext db, Guid assetId, TransitionTarget target,
+    /// <summary>
+    /// What the policy names, with a floor: Production and protected aliases always need one Approver of the asset's own team, also
+    /// when the policy names only another team's (a risk team signs in addition to the owners, never instead of them).
+    /// </summary>
+    internal static async Task<IReadOnlyList<ApprovalRequirement>> RequiredApprovalsAsync(PortalDbContext db, string team, Guid assetId, TransitionTarget target,
         PolicyEvaluation evaluation, CancellationToken ct)
     {
-        if (evaluation.RequiredApprovals.Count > 0)
-            return evaluation.RequiredApprovals;
+        var named = evaluation.RequiredApprovals;
+        if (named.Any(r => r.Team is null || r.Team == team))
+            return named;
         var gated = target.Stage == Stage.Production
             || (target.Alias is { } alias && await db.Aliases.AnyAsync(a => a.AssetId == assetId && a.Name == alias && a.IsProtected, ct));
-        return gated ? [new ApprovalRequirement(1, TeamRole.Approver, null)] : [];
+        return gated ? [new ApprovalRequirement(1, TeamRole.Approver, null), .. named] : named;
     }
 
     private static List<string> Summary(PolicyEvaluation evaluation) =>

@@ -23,6 +23,8 @@ public static class PolicyParser
             return Invalid(["line 1, column 1: the policy is empty; start with 'policy: <name>' and 'rules:'"]);
         if (yaml.Length > MaxLength)
             return Invalid([$"line 1, column 1: a policy may have at most {MaxLength / 1024} KiB"]);
+        if (TooDeep(yaml) is { } deep)
+            return Invalid([PolicyReader.At(deep, $"the policy nests deeper than {MaxDepth} levels; a policy needs a few")]);
         var stream = new YamlStream();
         try
         {
@@ -37,6 +39,35 @@ public static class PolicyParser
         var reader = new PolicyReader();
         var document = reader.Read(stream.Documents[0].RootNode);
         return document is not null && reader.Errors.Count == 0 ? document : Invalid(reader.Errors);
+    }
+
+    /// <summary>Far deeper than any policy (its rules nest four levels), far shallower than what exhausts a thread's stack.</summary>
+    private const int MaxDepth = 32;
+
+    /// <summary>
+    /// Where the text first nests deeper than <see cref="MaxDepth"/>, or null. YamlDotNet's node model is built recursively, one call per
+    /// level with no limit: 20,000 '[' in a 64 KiB policy overflowed the stack, which no catch survives, and took the process down.
+    /// Its parser is a state machine, so counting its events first is safe at any depth.
+    /// </summary>
+    private static Mark? TooDeep(string yaml)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                if (parser.Current is YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart && ++depth > MaxDepth)
+                    return parser.Current.Start;
+                if (parser.Current is YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd)
+                    depth--;
+            }
+        }
+        catch (YamlException)
+        {
+            // A syntax error is reported by the load that follows, with its position.
+        }
+        return null;
     }
 
     private static Error Invalid(IReadOnlyList<string> messages) =>

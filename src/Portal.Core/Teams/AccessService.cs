@@ -10,8 +10,12 @@ public sealed class AccessService(IDbContextFactory<PortalDbContext> dbFactory)
     public async Task<CallerAccess?> ForUserAsync(Guid userId, Actor actor, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return Of(await Roles.For(db)(db, userId, ct), actor);
+        return await ForUserAsync(db, userId, actor, ct);
     }
+
+    /// <summary>The same, read on a context the caller already holds (a job's: no second connection while it is open).</summary>
+    internal static async Task<CallerAccess?> ForUserAsync(PortalDbContext db, Guid userId, Actor actor, CancellationToken ct) =>
+        Of(await Roles.For(db)(db, userId, ct), actor);
 
     /// <summary>A person's access from their roles as read, or null when the person is unknown or disabled.</summary>
     internal static CallerAccess? Of(UserRoles? user, Actor actor)

@@ -67,6 +67,8 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
             fields["name"] = [unsafeName];
         if (!Enum.IsDefined(role))
             fields["role"] = ["Choose a role: Viewer, Contributor, Approver or TeamAdmin."];
+        else if (role > MostFor(caller, slug))
+            fields["role"] = [$"A token cannot carry more than your own role in this team ({MostFor(caller, slug)})."];
         if (mayRecordEvidence && role < TeamRole.Contributor)
             fields["mayRecordEvidence"] = ["Only a Contributor token or higher can record evidence."];
         if (lifetimeDays is < 1 or > MaxLifetimeDays)
@@ -131,12 +133,19 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         // A token carries the authority of the TeamAdmin who issued it: when that person is disabled or no
         // longer administers the team, the token stops with them (ADR-008), on the very next request.
         var creator = AccessService.Of(check.IssuerRoles, Actor.ForUser(token.CreatedByUserId, token.CreatedByName));
-        if (creator is null || !creator.Allows(PortalAction.ManageApiTokens, check.Team.Slug))
+        if (creator is null || !creator.Allows(PortalAction.ManageApiTokens, check.Team.Slug) || token.Role > MostFor(creator, check.Team.Slug))
             return new Error("token.issuer-revoked",
-                "The person who issued this token is disabled or no longer administers its team; ask a TeamAdmin for a new token.", ErrorKind.Unauthorized);
+                "The person who issued this token is disabled, no longer administers its team or no longer holds the token's role; ask a TeamAdmin for a new token.",
+                ErrorKind.Unauthorized);
         return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, check.Team.Slug, check.Team.Name, token.Role, token.MayRecordEvidence,
             token.CreatedByUserId);
     }
+
+    /// <summary>
+    /// The most a token of the team may carry: its issuer's own role there. A PlatformAdmin manages any team's tokens but holds no
+    /// team role unless granted one (ADR-003), so what they issue reads and no more.
+    /// </summary>
+    public static TeamRole MostFor(CallerAccess issuer, string slug) => issuer.RoleIn(slug) ?? TeamRole.Viewer;
 
     /// <summary>A presented token's row, its team, and its issuer's roles as they stand now (<c>IssuerDisabled</c> null: no such person).</summary>
     private sealed record TokenCheck(ApiToken Token, Team Team, bool? IssuerDisabled, List<AccessService.Membership> Memberships, List<GlobalRole> Globals)

@@ -75,7 +75,14 @@ public sealed class MembershipService(IDbContextFactory<PortalDbContext> dbFacto
             user.SecurityStamp = User.NewStamp();
             db.Record(caller.Actor, now, "membership.granted", "membership", membership.Id.ToString(), team.Id, before,
                 new { UserId = user.Id, user.Name, Role = role, Source = MembershipSource.LocalGrant });
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (Exception e) when (e is UniqueViolationException or DbUpdateConcurrencyException)
+            {
+                return TeamErrors.MembershipRaced;
+            }
             granted = new MemberRole(membership.Id, role, membership.Source, membership.SourceDetail, now);
             narrowedFor = existing is not null && existing.Role > role ? user.Id : null;
         }

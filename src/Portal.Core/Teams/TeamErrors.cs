@@ -13,6 +13,8 @@ public static class TeamErrors
     public static readonly Error UserNotFound = Error.NotFound("user.not-found", "No user with this e-mail has signed in to the portal yet.");
     public static readonly Error UserAmbiguous = Error.Conflict("user.ambiguous",
         "Several people who signed in share this e-mail address, so it does not say whom to grant the role to.");
+    public static readonly Error MembershipRaced = Error.Conflict("membership.raced",
+        "This person's roles changed at the same moment, by someone else; reload the members and try again.");
     public static readonly Error MembershipNotFound = Error.NotFound("membership.not-found", "This membership does not exist.");
     public static readonly Error IdpManaged = Error.Conflict("membership.idp-managed",
         "This role comes from an IdP group; remove the person from the group in your identity provider.");

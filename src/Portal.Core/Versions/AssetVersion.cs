@@ -16,6 +16,7 @@ public enum VersionStatus
 public sealed partial class AssetVersion
 {
     public const int MaxParameters = 500;
+    public const int MaxGitRepositoryLength = 500;
 
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid AssetId { get; set; }

@@ -32,6 +32,11 @@ public sealed partial class MetricService(IDbContextFactory<PortalDbContext> dbF
         for (var i = 0; i < metrics.Count; i++)
         {
             var m = metrics[i];
+            if (m is null)
+            {
+                fields[$"metrics[{i}]"] = ["An item cannot be null."];
+                continue;
+            }
             if (Names.Problem(m.Name) is { } unsafeName)
                 fields[$"metrics[{i}].name"] = [unsafeName];
             else if (!NamePattern().IsMatch(m.Name ?? ""))

@@ -63,6 +63,7 @@ public sealed partial class VersionService
         db.Versions.Add(version);
 
         var edges = new List<object>();
+        var linked = new HashSet<(Guid, LineageKind)>();
         // Edges are fixed at registration and point only at versions that already exist, so the only
         // cycle a registration could close is a version naming itself: refuse that by name.
         foreach (var reference in input.Lineage ?? [])
@@ -72,6 +73,9 @@ public sealed partial class VersionService
             var upstream = await FindUpstreamAsync(db, caller, reference, ct);
             if (upstream is null)
                 return RegistryErrors.UpstreamNotFound($"{reference.Team}/{reference.Asset}@{reference.Version}");
+            // The same source named twice (perhaps spelt differently) is one edge.
+            if (!linked.Add((upstream.Value, reference.Kind)))
+                continue;
             db.LineageEdges.Add(new LineageEdge { VersionId = version.Id, UpstreamVersionId = upstream.Value, Kind = reference.Kind });
             edges.Add(new { reference.Kind, reference.Team, reference.Asset, reference.Version });
         }
@@ -102,7 +106,8 @@ public sealed partial class VersionService
 
     private static async Task<Guid?> FindUpstreamAsync(PortalDbContext db, CallerAccess caller, UpstreamReference reference, CancellationToken ct)
     {
-        var found = await RegistryAccess.FindAsync(db, caller, reference.Team, reference.Asset, PortalAction.ReadAsset, ct);
+        // Team slugs are lower-case: "MARKETING" names the same team on every provider, whatever its collation.
+        var found = await RegistryAccess.FindAsync(db, caller, reference.Team.Trim().ToLowerInvariant(), reference.Asset, PortalAction.ReadAsset, ct);
         if (!found.IsSuccess)
             return null;
         var assetId = found.Value.Asset.Id;
@@ -134,7 +139,7 @@ public sealed partial class VersionService
             fields["schema"] = ["At most 2000 columns; names 1-200 characters, types at most 100."];
         else if (input.Schema is { } columns && columns.Any(c => Names.HasUnsafeCharacters(c.Key) || Names.HasUnsafeCharacters(c.Value)))
             fields["schema"] = ["Column names and types: " + Names.UnsafeMessage];
-        if (SafeUri.Problem(input.GitRepository, SafeUri.RepositorySchemes) is { } repo)
+        if (SafeUri.Problem(input.GitRepository, SafeUri.RepositorySchemes, AssetVersion.MaxGitRepositoryLength) is { } repo)
             fields["gitRepository"] = [repo];
         if (input.GitCommit is { } commit && !System.Text.RegularExpressions.Regex.IsMatch(commit, "^[0-9a-fA-F]{7,64}$"))
             fields["gitCommit"] = ["A git commit is 7-64 hexadecimal characters."];

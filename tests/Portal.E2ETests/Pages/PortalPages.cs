@@ -27,7 +27,9 @@ public sealed class DevSignInPage(IPage page)
     /// <summary>Opens a page as an anonymous visitor, signs in as the demo user through the real flow, and waits for the page to be live.</summary>
     public async Task OpenAsAsync(string path, string displayName)
     {
-        await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit });
+        // The first page of a class may meet a server still busy starting (the demo's golden runs load ML.NET and ONNX Runtime) and
+        // goes through the sign-in redirects: it gets more than one action's time.
+        await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
         await SignInAsAsync(displayName);
         await page.WaitForAddressAsync(path == "/" ? new Uri(page.Url).GetLeftPart(UriPartial.Authority) + "/" : "**" + path);
         await new PortalShell(page).WaitForInteractiveAsync();

@@ -117,7 +117,8 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["AliasService.ListAsync"] = Readers,
         ["AliasService.ResolveAsync"] = Readers,
         ["AliasService.MoveAsync"] = Contributors,
-        ["AliasService.SetProtectedAsync"] = Sharers,
+        // Called with protected: false, like every bool here: lifting a protection is central governance's (protecting is the TeamAdmins', GateBypassTests).
+        ["AliasService.SetProtectedAsync"] = PlatformAdmins,
         ["AssetStagesService.GetAsync"] = Readers,
         ["AssetStagesService.ForVersionAsync"] = Readers,
         ["AssetStagesService.RollBackAsync"] = Deciders,

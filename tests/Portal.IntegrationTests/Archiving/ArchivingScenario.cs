@@ -41,13 +41,16 @@ internal sealed class ArchivingScenario(PortalApp app)
         Ok(await app.InScopeAsync<ArchiveRuleService, Result<ArchiveRuleView>>(s => s.SaveAsync(Admin, Finance, new ArchiveRuleInput(0, 0, retentionDays, nightly))));
 
     /// <summary>A Ready version with the given files; returns its id.</summary>
-    public async Task<Guid> VersionAsync(string asset, string version, (string Path, byte[] Bytes)[] files, UpstreamReference[]? lineage = null, AssetKind kind = AssetKind.Dataset)
+    /// <param name="team">Finance unless named, registered by <paramref name="by"/> (the scenario's Finance contributor unless named).</param>
+    public async Task<Guid> VersionAsync(string asset, string version, (string Path, byte[] Bytes)[] files, UpstreamReference[]? lineage = null, AssetKind kind = AssetKind.Dataset,
+        string team = Finance, CallerAccess? by = null)
     {
-        await app.InScopeAsync<AssetService, Result<AssetDetail>>(s => s.CreateAsync(Contributor, Finance, new AssetInput(asset, kind, "archiving test", null, []), null));
-        var created = Ok(await app.InScopeAsync<VersionService, Result<VersionDetail>>(s => s.CreateAsync(Contributor, Finance, asset, new VersionInput(version, Lineage: lineage))));
+        var who = by ?? Contributor;
+        await app.InScopeAsync<AssetService, Result<AssetDetail>>(s => s.CreateAsync(who, team, new AssetInput(asset, kind, "archiving test", null, []), null));
+        var created = Ok(await app.InScopeAsync<VersionService, Result<VersionDetail>>(s => s.CreateAsync(who, team, asset, new VersionInput(version, Lineage: lineage))));
         foreach (var (path, bytes) in files)
-            Ok(await app.InScopeAsync<ArtifactService, Result<ArtifactView>>(s => s.UploadAsync(Contributor, Finance, asset, version, path, new MemoryStream(bytes), null, bytes.Length)));
-        Ok(await app.InScopeAsync<VersionService, Result<VersionDetail>>(s => s.FinalizeAsync(Contributor, Finance, asset, version)));
+            Ok(await app.InScopeAsync<ArtifactService, Result<ArtifactView>>(s => s.UploadAsync(who, team, asset, version, path, new MemoryStream(bytes), null, bytes.Length)));
+        Ok(await app.InScopeAsync<VersionService, Result<VersionDetail>>(s => s.FinalizeAsync(who, team, asset, version)));
         return created.Id;
     }
 

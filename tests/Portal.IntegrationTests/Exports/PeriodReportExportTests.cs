@@ -19,6 +19,23 @@ public abstract class PeriodReportExportTests(PortalApp app)
         return (document.NumberOfPages, document.GetPages().Select(p => p.Text).ToList());
     }
 
+    [Theory]
+    [InlineData("0001-01-10T00:00:00Z", null)]
+    [InlineData(null, "0001-01-01T00:00:00Z")]
+    [InlineData("9999-12-31T00:00:00Z", null)]
+    [InlineData(null, "9999-12-30T00:00:00Z")]
+    public async Task A_period_outside_what_the_portal_keeps_is_refused_as_invalid(string? to, string? from)
+    {
+        var auditor = await PersonAsync(app, "portal-auditors");
+        var request = new ExportRequest("report", "pdf", "marketing", null,
+            from is null ? null : DateTimeOffset.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+            to is null ? null : DateTimeOffset.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+
+        var started = await StartAsync(app, auditor, request);
+
+        Assert.Equal("export.invalid", started.Error!.Code);
+    }
+
     [Fact]
     public async Task A_team_report_reads_back_with_its_sections_summary_and_the_access_change_made_in_its_period()
     {

@@ -165,6 +165,26 @@ public sealed class GateBypassTests(SqlitePortal app) : IClassFixture<SqlitePort
     }
 
     [Fact]
+    public async Task A_team_admin_cannot_lift_an_alias_protection_to_move_it_around_the_gate()
+    {
+        var (s, requester, _) = await PendingAsync();
+        var admin = await s.PersonAsync("marketing-admins");
+        var platformAdmin = await s.PersonAsync("portal-admins");
+        Assert.True((await app.InScopeAsync<AliasService, Result<AliasView>>(x => x.MoveAsync(requester, "marketing", s.Asset, "champion", "1.0.0"))).IsSuccess);
+        Assert.True((await app.InScopeAsync<AliasService, Result<AliasView>>(x => x.SetProtectedAsync(admin, "marketing", s.Asset, "champion", true))).IsSuccess);
+
+        var lifted = await app.InScopeAsync<AliasService, Result<AliasView>>(x => x.SetProtectedAsync(admin, "marketing", s.Asset, "champion", false));
+        var financeAdmin = await s.PersonAsync("finance-admins");
+        var outsider = await app.InScopeAsync<AliasService, Result<AliasView>>(x => x.SetProtectedAsync(financeAdmin, "marketing", s.Asset, "champion", false));
+
+        Assert.Equal("platform.forbidden", lifted.Error!.Code);
+        Assert.Equal("asset.not-found", outsider.Error!.Code);
+        var byGovernance = await app.InScopeAsync<AliasService, Result<AliasView>>(x => x.SetProtectedAsync(platformAdmin, "marketing", s.Asset, "champion", false));
+        Assert.True(byGovernance.IsSuccess, byGovernance.Error?.Message);
+        Assert.False(byGovernance.Value.IsProtected);
+    }
+
+    [Fact]
     public async Task Rollback_restores_the_last_good_version_at_once_and_queues_a_review()
     {
         var s = await CreateAsync(app, "  - approvals: [{ count: 1, role: Approver }]");

@@ -84,6 +84,21 @@ public abstract class GovernedLifecycleTests(PortalApp app)
         Assert.Equal(TransitionState.Pending, production.Value.State);
         Assert.Equal([new Portal.Core.Policies.ApprovalRequirement(1, TeamRole.Approver, null)], production.Value.RequiredApprovals);
     }
+
+    [Fact]
+    public async Task Production_needs_an_approver_of_the_owning_team_also_when_the_policy_names_only_another_team()
+    {
+        var s = await CreateAsync(app, "  - approvals: [{ count: 1, role: Approver, team: risk }]");
+        var pipeline = await s.PersonAsync("marketing-contributors");
+        await s.RegisterAsync(pipeline, "2.0.0", Scores(0.9, 0.9, 0.9));
+        Assert.Equal(TransitionState.Applied, (await s.RequestAsync(pipeline, "2.0.0", "Staging")).Value.State);
+
+        var production = await s.RequestAsync(pipeline, "2.0.0", "Production");
+
+        Assert.Equal(TransitionState.Pending, production.Value.State);
+        Assert.Equal([new Portal.Core.Policies.ApprovalRequirement(1, TeamRole.Approver, null), new Portal.Core.Policies.ApprovalRequirement(1, TeamRole.Approver, "risk")],
+            production.Value.RequiredApprovals);
+    }
 }
 
 public sealed class GovernedLifecycleTests_Sqlite(SqlitePortal app) : GovernedLifecycleTests(app), IClassFixture<SqlitePortal>;

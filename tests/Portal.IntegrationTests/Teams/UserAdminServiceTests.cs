@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.EntityFrameworkCore;
@@ -27,23 +25,14 @@ public abstract class UserAdminServiceTests(PortalApp app)
         return await app.InScopeAsync<UserAdminService, Result>(s => s.SetDisabledAsync(caller, userId, disabled));
     }
 
-    private async Task<string> IssueTokenAsync(SignedInUser issuer, string team)
+    private async Task<string> IssueTokenAsync(SignedInUser issuer, string team, TeamRole role = TeamRole.Contributor)
     {
         var caller = await app.CallerAsync(issuer);
-        var issued = await app.InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(caller, team, "pipeline", TeamRole.Contributor, 30));
+        var issued = await app.InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(caller, team, "pipeline", role, 30));
         return issued.Value.Secret;
     }
 
-    private async Task<(HttpStatusCode Status, string? Code)> CallApiAsync(string token)
-    {
-        using var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var response = await client.GetAsync("/api/v1/teams/marketing");
-        if (response.IsSuccessStatusCode)
-            return (response.StatusCode, null);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        return (response.StatusCode, json.RootElement.GetProperty("code").GetString());
-    }
+    private Task<(HttpStatusCode Status, string? Code)> CallApiAsync(string token) => TokenCalls.ReadMarketingAsync(app, token);
 
     /// <summary>Opens a circuit the way Blazor does: the user's authentication state, then the circuit handlers.</summary>
     private async Task<(AsyncServiceScope Circuit, AuthenticationStateProvider State)> OpenCircuitAsync(SignedInUser user)
@@ -154,7 +143,7 @@ public abstract class UserAdminServiceTests(PortalApp app)
     {
         var admin = await PlatformAdminAsync();
         var issuer = await PlatformAdminAsync();
-        var token = await IssueTokenAsync(issuer, "marketing");
+        var token = await IssueTokenAsync(issuer, "marketing", TeamRole.Viewer);
         var working = await CallApiAsync(token);
 
         await SetDisabledAsync(admin, issuer.UserId, true);

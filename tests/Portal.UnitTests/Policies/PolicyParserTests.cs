@@ -70,6 +70,29 @@ public sealed class PolicyParserTests
         Assert.DoesNotContain("(Line", message);
     }
 
+    [Theory]
+    [InlineData('[', ']')]
+    [InlineData('{', '}')]
+    public void Nesting_deep_enough_to_exhaust_the_stack_is_refused_with_its_position(char open, char close)
+    {
+        // Within the 64 KiB limit; loading it into YamlDotNet's node model overflowed the stack and ended the process.
+        var yaml = "policy: deep\nrules: " + new string(open, 20_000) + new string(close, 20_000) + "\n";
+
+        var result = PolicyParser.Parse(yaml);
+
+        Assert.Equal(PolicyParser.InvalidCode, result.Error!.Code);
+        Assert.StartsWith("line 2, column ", result.Error.Fields![PolicyParser.Field][0]);
+        Assert.Contains("nests deeper than 32 levels", result.Error.Fields[PolicyParser.Field][0]);
+    }
+
+    [Fact]
+    public void A_policy_nested_as_deep_as_real_ones_still_parses()
+    {
+        var result = PolicyParser.Parse("policy: nested\nrules:\n  - metric: accuracy\n    at-least: 0.7\n  - fairness: { metric: accuracy, slice-key: region, max-difference: 0.05 }\n");
+
+        Assert.True(result.IsSuccess, result.Error?.Message);
+    }
+
     [Fact]
     public void An_unknown_key_is_reported_where_it_stands()
     {

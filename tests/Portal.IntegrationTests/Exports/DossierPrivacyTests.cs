@@ -1,0 +1,50 @@
+using System.Text.Json;
+using Portal.Core.Assets;
+using Portal.Core.Common;
+using Portal.Core.Exports;
+using Portal.Core.Lineage;
+using Portal.Core.Versions;
+using Portal.Testing;
+using static Portal.IntegrationTests.Exports.ExportScenario;
+
+namespace Portal.IntegrationTests.Exports;
+
+/// <summary>A dossier names another team's versions in its lineage only for someone who may read them.</summary>
+public abstract class DossierPrivacyTests(PortalApp app)
+{
+    [Fact]
+    public async Task A_team_admins_dossier_marks_another_teams_private_upstream_as_restricted_while_an_auditors_names_it()
+    {
+        var both = await PersonAsync(app, "marketing-contributors", "finance-contributors");
+        var (data, model) = ($"private-data-{Guid.NewGuid():N}"[..21], $"dossier-model-{Guid.NewGuid():N}"[..22]);
+        foreach (var (team, asset, kind, lineage) in new[]
+        {
+            ("finance", data, AssetKind.Dataset, Array.Empty<UpstreamReference>()),
+            ("marketing", model, AssetKind.Model, [new UpstreamReference(LineageKind.TrainedOn, "finance", data, "1.0.0")]),
+        })
+        {
+            Assert.True((await app.InScopeAsync<AssetService, Result<AssetDetail>>(s => s.CreateAsync(both, team, new AssetInput(asset, kind, "", null, null)))).IsSuccess);
+            var version = await app.InScopeAsync<VersionService, Result<VersionDetail>>(s => s.CreateAsync(both, team, asset, new VersionInput("1.0.0", Lineage: lineage, ExternalUri: "s3://bucket/data.csv", ExternalHash: "version:1")));
+            Assert.True(version.IsSuccess, version.Error?.Message);
+            Assert.True((await app.InScopeAsync<VersionService, Result<VersionDetail>>(s => s.FinalizeAsync(both, team, asset, "1.0.0"))).IsSuccess);
+        }
+        var request = new ExportRequest("dossier", "json", "marketing", model, null, null);
+
+        var byTeamAdmin = await LineageAsync(await PersonAsync(app, "marketing-admins"), request);
+        var byAuditor = await LineageAsync(await PersonAsync(app, "portal-auditors"), request);
+
+        // The audit events keep their payloads as recorded (their proofs cover them); the lineage section is what is read as the asset's provenance.
+        Assert.Equal(["a version of another team (restricted)"], byTeamAdmin);
+        Assert.Equal([$"finance/{data}@1.0.0"], byAuditor);
+    }
+
+    private async Task<List<string>> LineageAsync(Portal.Core.Teams.CallerAccess caller, ExportRequest request)
+    {
+        using var json = JsonDocument.Parse((await MakeAsync(app, caller, request)).File.Content);
+        return json.RootElement.GetProperty("lineage").EnumerateArray().Select(l => l.GetProperty("other").GetString()!).ToList();
+    }
+}
+
+public sealed class DossierPrivacyTests_Sqlite(SqlitePortal app) : DossierPrivacyTests(app), IClassFixture<SqlitePortal>;
+
+public sealed class DossierPrivacyTests_PostgreSql(PostgresPortal app) : DossierPrivacyTests(app), IClassFixture<PostgresPortal>;
