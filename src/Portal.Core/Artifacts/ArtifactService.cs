@@ -134,11 +134,12 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
         try
         {
             // The archiving rule reads this one column instead of searching the audit trail for downloads: written with the event, or not at all.
+            // The event first: every audited writer takes the chain's lock before its rows, and one that took a row first could deadlock with them.
             await using var unit = await db.BeginUnitAsync(ct);
-            await db.Versions.Where(v => v.Id == versionId).ExecuteUpdateAsync(s => s.SetProperty(v => v.LastDownloadedAt, now), ct);
             db.Record(caller.Actor, now, "artifact.downloaded", "version", versionId.ToString(), found.Value.TeamId,
                 after: new { artifact.Path, artifact.Sha256 });
             await db.SaveChangesAsync(ct);
+            await db.Versions.Where(v => v.Id == versionId).ExecuteUpdateAsync(s => s.SetProperty(v => v.LastDownloadedAt, now), ct);
             await unit.CommitAsync(ct);
         }
         catch

@@ -81,7 +81,14 @@ public sealed class StageChange
     /// <summary>The reason's column. A reason quotes a justification or rollback reason (of up to as many characters) after a prefix, so it is cut to fit.</summary>
     public const int MaxReasonLength = 2000;
 
-    public static string Fit(string reason) => reason.Length > MaxReasonLength ? reason[..(MaxReasonLength - 1)] + "…" : reason;
+    public static string Fit(string reason)
+    {
+        if (reason.Length <= MaxReasonLength)
+            return reason;
+        // Never between the halves of a surrogate pair: a lone half is not text, and PostgreSQL's encoder refuses it.
+        var cut = char.IsHighSurrogate(reason[MaxReasonLength - 2]) ? MaxReasonLength - 2 : MaxReasonLength - 1;
+        return reason[..cut] + "…";
+    }
 }
 
 /// <summary>A name code uses to find a version (<c>champion</c>); protected ones move only through the Production gate.</summary>

@@ -11,7 +11,11 @@ namespace Portal.Core.Teams;
 public sealed record ApiTokenView(Guid Id, string Name, TeamRole Role, bool MayRecordEvidence, string Prefix, string CreatedBy, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? RevokedAt)
 {
-    public string StatusAt(DateTimeOffset now) => RevokedAt is not null ? "Revoked" : ExpiresAt <= now ? "Expired" : "Active";
+    /// <summary>Its issuer is disabled, no longer administers the team or no longer holds the token's role: it is refused until they do again.</summary>
+    public bool IssuerLapsed { get; init; }
+
+    public string StatusAt(DateTimeOffset now) =>
+        RevokedAt is not null ? "Revoked" : ExpiresAt <= now ? "Expired" : IssuerLapsed ? "Issuer lacks authority" : "Active";
 }
 
 /// <summary>The token text, returned once at creation and never again.</summary>
@@ -30,12 +34,16 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         if (AccessGate.Check(caller, PortalAction.ViewApiTokens, slug) is { } denied)
             return denied;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var tokens = await db.ApiTokens.AsNoTracking()
+        var rows = await db.ApiTokens.AsNoTracking()
             .Where(t => t.Team!.Slug == slug)
             .OrderByDescending(t => t.CreatedAt)
-            .Select(t => new ApiTokenView(t.Id, t.Name, t.Role, t.MayRecordEvidence, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt))
+            .Select(t => new { t.CreatedByUserId, View = new ApiTokenView(t.Id, t.Name, t.Role, t.MayRecordEvidence, t.Prefix, t.CreatedByName, t.CreatedAt, t.ExpiresAt, t.RevokedAt) })
             .ToListAsync(ct);
-        return Result<IReadOnlyList<ApiTokenView>>.From(tokens);
+        // The same rule as every request's: a token whose issuer no longer backs it is shown so, not as Active.
+        var issuers = new Dictionary<Guid, CallerAccess?>();
+        foreach (var id in rows.Select(r => r.CreatedByUserId).Distinct())
+            issuers[id] = await AccessService.ForUserAsync(db, id, Actor.ForUser(id, ""), ct);
+        return Result<IReadOnlyList<ApiTokenView>>.From(rows.Select(r => r.View with { IssuerLapsed = !Backs(issuers[r.CreatedByUserId], slug, r.View.Role) }).ToList());
     }
 
     /// <summary>Active tokens that lapse soon in the teams the caller administers: renewals wait for them.</summary>
@@ -133,7 +141,7 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         // A token carries the authority of the TeamAdmin who issued it: when that person is disabled or no
         // longer administers the team, the token stops with them (ADR-008), on the very next request.
         var creator = AccessService.Of(check.IssuerRoles, Actor.ForUser(token.CreatedByUserId, token.CreatedByName));
-        if (creator is null || !creator.Allows(PortalAction.ManageApiTokens, check.Team.Slug) || token.Role > MostFor(creator, check.Team.Slug))
+        if (!Backs(creator, check.Team.Slug, token.Role))
             return new Error("token.issuer-revoked",
                 "The person who issued this token is disabled, no longer administers its team or no longer holds the token's role; ask a TeamAdmin for a new token.",
                 ErrorKind.Unauthorized);
@@ -146,6 +154,10 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
     /// team role unless granted one (ADR-003), so what they issue reads and no more.
     /// </summary>
     public static TeamRole MostFor(CallerAccess issuer, string slug) => issuer.RoleIn(slug) ?? TeamRole.Viewer;
+
+    /// <summary>Whether the issuer, as they stand now, still backs a token of this team and role (ADR-008): one rule for each request and the list.</summary>
+    private static bool Backs(CallerAccess? issuer, string slug, TeamRole role) =>
+        issuer is not null && issuer.Allows(PortalAction.ManageApiTokens, slug) && role <= MostFor(issuer, slug);
 
     /// <summary>A presented token's row, its team, and its issuer's roles as they stand now (<c>IssuerDisabled</c> null: no such person).</summary>
     private sealed record TokenCheck(ApiToken Token, Team Team, bool? IssuerDisabled, List<AccessService.Membership> Memberships, List<GlobalRole> Globals)

@@ -50,9 +50,12 @@ public abstract class TokenAuthorityTests(PortalApp app)
 
         await app.InScopeAsync<MembershipService, Result>(async s => await s.RevokeAsync(await app.CallerAsync(admin), "marketing", grant.Value.MembershipId));
 
-        // Still a PlatformAdmin, who manages the team's tokens, but no longer an Approver there: the Approver token stops.
+        // Still a PlatformAdmin, who manages the team's tokens, but no longer an Approver there: the Approver token stops, and the list says so.
         Assert.Equal(HttpStatusCode.OK, working.Status);
         Assert.Equal((HttpStatusCode.Unauthorized, "token.issuer-revoked"), await CallAsync(token));
+        var listed = await app.InScopeAsync<ApiTokenService, Result<IReadOnlyList<ApiTokenView>>>(async s => await s.ListAsync(await app.CallerAsync(admin), "marketing"));
+        var row = Assert.Single(listed.Value, t => t.Prefix == token[..12]);
+        Assert.Equal("Issuer lacks authority", row.StatusAt(DateTimeOffset.UtcNow));
     }
 }
 
