@@ -7,6 +7,8 @@ public static class GoldenCheckErrors
     public static Error NotFound(string name) => Error.NotFound("golden-check.not-found", $"This asset has no golden check '{name}'.");
     public static readonly Error Exists = Error.Conflict("golden-check.exists", "This asset already has a golden check with this name.");
     public static readonly Error Stale = Error.Conflict("golden-check.stale", "The check was changed by someone else; reload it and try again.");
+    public static readonly Error VersionArchived = Error.Conflict("golden-check.version-archived",
+        "This version was archived or purged: its files are not at hand. Restore it first (its Lifecycle tab), then run the check.");
     public static readonly Error VersionNotReady = Error.Conflict("golden-check.version-not-ready", "Only a Ready version can be checked: finalize it first.");
     public static readonly Error RunNotFound = Error.NotFound("golden-run.not-found", "There is no such golden-check run that you can see.");
     public static readonly Error NothingToClaim = Error.NotFound("golden-run.none-waiting", "No golden-check run is waiting for an external runner in this team.");

@@ -123,6 +123,8 @@ public sealed class GoldenCheckService(IDbContextFactory<PortalDbContext> dbFact
             return GoldenCheckErrors.NotFound(check);
         if (v.Status != VersionStatus.Ready)
             return GoldenCheckErrors.VersionNotReady;
+        if (v.ArchivedAt is not null || v.PurgedAt is not null)
+            return GoldenCheckErrors.VersionArchived;
         var key = idempotencyKey is null ? null : $"{caller.Actor.PersonKey}:{idempotencyKey}";
         if (key is not null && await db.JobRuns.AsNoTracking().Where(r => r.Kind == JobKinds.GoldenCheck && r.IdempotencyKey == key).Select(JobRunView.From)
                 .SingleOrDefaultAsync(ct) is { } replay)

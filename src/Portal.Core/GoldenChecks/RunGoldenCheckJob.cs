@@ -47,6 +47,8 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
         try
         {
             var version = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == Guid.Parse(run.SubjectId), ct);
+            if (version.PurgedAt is not null || version.ArchivedAt is not null)
+                throw new GoldenCheckException($"Version {version.Version} was {(version.PurgedAt is not null ? "purged" : "archived")} after this run was planned; restore it to check it.");
             var kind = await db.Assets.Where(a => a.Id == version.AssetId).Select(a => a.Kind).SingleAsync(ct);
             var outcome = await MeasureAsync(db, run, check, version, kind, limits, limits.Token);
             Reached("scored", runId);

@@ -21,7 +21,8 @@ public sealed class ScheduledGoldenCheckJob(IDbContextFactory<PortalDbContext> d
         if (check is null)
             return;
         var asset = await db.Assets.AsNoTracking().SingleAsync(a => a.Id == check.AssetId, ct);
-        var ready = db.Versions.AsNoTracking().Where(v => v.AssetId == check.AssetId && v.Status == VersionStatus.Ready);
+        // An archived or purged version has no hot files to run on: a tick for it would fail, and fail again on every tick.
+        var ready = db.Versions.AsNoTracking().Where(v => v.AssetId == check.AssetId && v.Status == VersionStatus.Ready && v.ArchivedAt == null && v.PurgedAt == null);
         var versions = await ready.Where(v => v.Stage == Lifecycle.Stage.Staging || v.Stage == Lifecycle.Stage.Production).ToListAsync(ct);
         if (versions.Count == 0 && await ready.OrderByDescending(v => v.FinalizedAt).FirstOrDefaultAsync(ct) is { } newest)
             versions.Add(newest);
