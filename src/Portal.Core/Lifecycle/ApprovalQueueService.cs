@@ -99,7 +99,7 @@ public sealed class ApprovalQueueService(IDbContextFactory<PortalDbContext> dbFa
             .Select(k => new MetricComparison(k.Name, k.Slice, candidate.TryGetValue(k, out var c) ? c.Value : null, baseline.TryGetValue(k, out var p) ? p.Value : null))
             .ToList();
         // A decider of another team (a risk team) judges the candidate with its own team's sources; other teams' private ones stay hidden.
-        var upstream = await VersionService.VisibleLineageAsync(db, caller, db.LineageEdges.Where(e => e.VersionId == request.VersionId), upstream: true, ct,
+        var upstream = await VisibleLineage.OfAsync(db, caller, request.VersionId, upstream: true, ct,
             alsoVisibleIn: canDecide ? target.TeamSlug : null);
         var card = await db.ModelCardRevisions.AsNoTracking().Where(r => r.VersionId == request.VersionId).OrderByDescending(r => r.Number)
             .Select(r => (int?)r.Completeness).FirstOrDefaultAsync(ct);

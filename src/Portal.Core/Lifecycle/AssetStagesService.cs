@@ -61,7 +61,7 @@ public sealed class AssetStagesService(IDbContextFactory<PortalDbContext> dbFact
         var found = await RegistryAccess.FindAsync(db, caller, team, asset, PortalAction.RollBack, ct, track: true);
         if (!found.IsSuccess)
             return found.Error!;
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 2000 || Names.TextProblem(reason) is not null)
+        if (!LifecycleErrors.RequiredTextFits(reason))
             return LifecycleErrors.ReasonRequired;
         var a = found.Value.Asset;
         var target = a.RollbackVersionId is { } id ? await db.Versions.SingleOrDefaultAsync(v => v.Id == id && v.Status == VersionStatus.Ready, ct) : null;

@@ -26,7 +26,7 @@ public sealed class DecisionService(IDbContextFactory<PortalDbContext> dbFactory
         var target = subject.Target(request);
         if (AccessGate.Check(caller, PortalAction.DecideTransitions, target) is { } denied)
             return await RefuseAsync(db, caller, request, denied.Code, denied.Kind == ErrorKind.NotFound ? LifecycleErrors.NotFound(id) : denied, ct);
-        if (string.IsNullOrWhiteSpace(comment) || comment.Length > 2000 || Names.TextProblem(comment) is not null)
+        if (!LifecycleErrors.RequiredTextFits(comment))
             return LifecycleErrors.CommentRequired;
         var now = clock.GetUtcNow();
         if (request.State == TransitionState.Pending && request.CreatedAt.AddDays(options.RequestMaxAgeDays) < now)

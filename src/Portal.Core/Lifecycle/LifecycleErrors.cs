@@ -17,6 +17,16 @@ public static class LifecycleErrors
     public static readonly Error Duplicate = Error.Conflict("transition.duplicate", "This version already has a pending request for this target.");
     public static Error Closed(TransitionState state) => Error.Conflict("transition.closed", $"The request is already {state.ToString().ToLowerInvariant()}; nothing more can be decided on it.");
     public static readonly Error Expired = Error.Conflict("transition.expired", "The request waited too long and has expired; ask again.");
+    /// <summary>
+    /// The one rule for what people write on a request: its justification (optional), a decision's comment and a rollback's reason
+    /// (required). Each is kept whole in a column of <see cref="MaxTextLength"/> and shown back as text, so printable characters only.
+    /// </summary>
+    public static bool TextFits(string? text) => (text?.Length ?? 0) <= MaxTextLength && Names.TextProblem(text) is null;
+
+    public static bool RequiredTextFits([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? text) => !string.IsNullOrWhiteSpace(text) && TextFits(text);
+
+    public const int MaxTextLength = 2000;
+
     public static readonly Error CommentRequired = Error.Validation("transition.comment-required", "Say why: approving and rejecting need a comment.",
         new Dictionary<string, string[]> { ["comment"] = ["A comment of 1 to 2000 characters: printable text, tabs and line breaks."] });
     public static readonly Error JustificationInvalid = Error.Validation("transition.invalid",

@@ -31,7 +31,7 @@ public sealed partial class TransitionService(IDbContextFactory<PortalDbContext>
         var parsed = TransitionTarget.Parse(target);
         if (!parsed.IsSuccess)
             return parsed.Error!;
-        if ((justification?.Length ?? 0) > 2000 || Names.TextProblem(justification) is not null)
+        if (!LifecycleErrors.TextFits(justification))
             return LifecycleErrors.JustificationInvalid;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.RequestTransitions, ct, trackAsset: true);

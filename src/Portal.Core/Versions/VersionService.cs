@@ -173,8 +173,8 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         var artifacts = await db.Artifacts.AsNoTracking().Where(a => a.VersionId == id).OrderBy(a => a.Path)
             .Join(db.Blobs, a => a.Sha256, b => b.Sha256, (a, b) => new ArtifactView(a.Id, a.Path, a.Size, a.Sha256, a.IsUnsafeFormat, b.Status == BlobStatus.Corrupt, a.CreatedAt, a.CreatedBy))
             .ToListAsync(ct);
-        var upstream = await VisibleLineageAsync(db, caller, db.LineageEdges.Where(e => e.VersionId == id), upstream: true, ct);
-        var downstream = await VisibleLineageAsync(db, caller, db.LineageEdges.Where(e => e.UpstreamVersionId == id), upstream: false, ct);
+        var upstream = await VisibleLineage.OfAsync(db, caller, id, upstream: true, ct);
+        var downstream = await VisibleLineage.OfAsync(db, caller, id, upstream: false, ct);
         return Detail(caller, team, asset, v, artifacts, upstream, downstream);
     }
 
@@ -183,28 +183,4 @@ public sealed partial class VersionService(IDbContextFactory<PortalDbContext> db
         new(v.Id, team, asset.Name, asset.Kind, v.Version, v.Status, v.Description, v.Tags, v.Parameters, v.GitRepository, v.GitCommit,
             v.ContainerImageDigest, v.PipelineRunUrl, v.ExternalUri, v.ExternalHash, v.PromptVariables, v.RowCount, v.Schema, v.CreatedAt, v.CreatedBy, v.FinalizedAt, v.Revision,
             artifacts, upstream, downstream, caller.Allows(PortalAction.RegisterAssets, team));
-
-    /// <summary>
-    /// The versions these edges lead to, as far as the caller may read them: another team's private asset is left out, upstream as
-    /// well as downstream, and after a share is revoked (the lineage graph shows such a node as Restricted).
-    /// </summary>
-    /// <param name="alsoVisibleIn">A team whose assets are shown whatever the caller's roles: the one whose request a cross-team approver decides.</param>
-    internal static async Task<List<LineageView>> VisibleLineageAsync(PortalDbContext db, CallerAccess caller, IQueryable<LineageEdge> edges, bool upstream,
-        CancellationToken ct, string? alsoVisibleIn = null)
-    {
-        var rows = await (
-            from e in edges
-            join v in db.Versions on (upstream ? e.UpstreamVersionId : e.VersionId) equals v.Id
-            join a in db.Assets on v.AssetId equals a.Id
-            join t in db.Teams on a.TeamId equals t.Id
-            orderby e.Kind, a.Name
-            select new { View = new LineageView(e.Kind, t.Slug, a.Name, a.Kind, v.Version, v.Status), AssetId = a.Id }).ToListAsync(ct);
-        var visible = new List<LineageView>(rows.Count);
-        foreach (var row in rows)
-        {
-            if (row.View.Team == alsoVisibleIn || await RegistryAccess.CanReadAsync(db, caller, row.View.Team, row.AssetId, ct))
-                visible.Add(row.View);
-        }
-        return visible;
-    }
 }
