@@ -38,7 +38,7 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
             .Select(a => a.Sha256).Distinct().ToListAsync(ct);
         foreach (var sha in cold)
         {
-            if (await mover.WarmAsync(db, sha, caller.Actor, found.Value.TeamId, ct) is { } failed)
+            if (await mover.WarmAsync(db, sha, $"restore:{v.Id}", caller.Actor, found.Value.TeamId, ct) is { } failed)
                 return failed;
         }
         var now = clock.GetUtcNow();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Portal.Core.Artifacts;
 using Portal.Core.Audit;
 using Portal.Core.Common;
 using Portal.Core.Data;
@@ -15,30 +17,47 @@ public sealed record ArchiveRunSummary(int Versions, int BlobsMoved, long BytesM
 /// One archive run, by id: archives the versions the rule finds at run time (the dry run's set, through
 /// <see cref="ArchiveCandidates"/>), then moves their blobs that no live version shares to the cold store.
 /// Killed at any point, a re-run (Hangfire's retry, or the start-up replay) claims the same run, finds the
-/// versions it archived by their run id and finishes their blobs; a finished run is never run again.
+/// versions it archived by their run id and finishes their blobs; a finished run is never run again. A run that fails on its
+/// <see cref="MaxAttempts"/>th attempt is failed with the reason, and the next run of the team moves the files it left hot.
 /// </summary>
 public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> dbFactory, ArchiveBlobMover mover, TimeProvider clock,
-    IEnumerable<IArchiveRunObserver> observers)
+    IEnumerable<IArchiveRunObserver> observers, ILogger<ArchiveStaleVersionsJob> log)
 {
     public const string Id = "archive";
+    public const int MaxAttempts = 3;
     private const int Batch = 200;
 
     public async Task RunAsync(Guid runId, CancellationToken ct)
     {
         var actor = Actor.Job(Id, runId.ToString());
         Guid teamId;
+        int attempt;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var run = await db.JobRuns.SingleOrDefaultAsync(r => r.Id == runId && r.Kind == JobKinds.Archive, ct);
             if (run is null || !run.Claim(clock.GetUtcNow()))
                 return;
             await db.SaveChangesAsync(ct);
-            teamId = run.TeamId;
+            (teamId, attempt) = (run.TeamId, run.Attempt);
         }
+        try
+        {
+            await RunClaimedAsync(runId, teamId, actor, ct);
+        }
+        catch (Exception e) when (attempt >= MaxAttempts && !ct.IsCancellationRequested)
+        {
+            log.LogError(e, "Archive run {Run} failed on attempt {Attempt}", runId, attempt);
+            await FailAsync(runId, teamId, actor, $"Failed on attempt {attempt} ({e.GetType().Name}; the server log has the details). "
+                + "The versions archived so far stay archived; the team's next run moves their files to the cold store.");
+        }
+    }
+
+    private async Task RunClaimedAsync(Guid runId, Guid teamId, Actor actor, CancellationToken ct)
+    {
         Reached(ArchiveSteps.Claimed, runId);
         await ArchiveVersionsAsync(runId, teamId, actor, ct);
         Reached(ArchiveSteps.VersionsArchived, runId);
-        var summary = await MoveBlobsAsync(runId, actor, ct);
+        var summary = await MoveBlobsAsync(runId, teamId, actor, ct);
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             var run = await db.JobRuns.SingleAsync(r => r.Id == runId, ct);
@@ -86,14 +105,19 @@ public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> d
         }
     }
 
-    private async Task<ArchiveRunSummary> MoveBlobsAsync(Guid runId, Actor actor, CancellationToken ct)
+    /// <summary>The blobs of this run's versions, and those a failed run of the team archived and left in the hot store.</summary>
+    private async Task<ArchiveRunSummary> MoveBlobsAsync(Guid runId, Guid teamId, Actor actor, CancellationToken ct)
     {
         List<(string Sha256, long Size)> blobs;
         int versions;
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             versions = await db.Versions.CountAsync(v => v.ArchiveRunId == runId, ct);
-            var rows = await db.Artifacts.AsNoTracking().Where(a => db.Versions.Any(v => v.Id == a.VersionId && v.ArchiveRunId == runId))
+            var failed = db.JobRuns.Where(r => r.Kind == JobKinds.Archive && r.TeamId == teamId && r.State == JobRunState.Failed).Select(r => (Guid?)r.Id);
+            var rows = await db.Artifacts.AsNoTracking()
+                .Where(a => db.Versions.Any(v => v.Id == a.VersionId && v.ArchiveRunId == runId)
+                    || (db.Versions.Any(v => v.Id == a.VersionId && v.ArchivedAt != null && v.PurgedAt == null && failed.Contains(v.ArchiveRunId))
+                        && db.Blobs.Any(b => b.Sha256 == a.Sha256 && b.Location == BlobLocation.Hot)))
                 .Select(a => new { a.Sha256, a.Size }).Distinct().OrderBy(a => a.Sha256).ToListAsync(ct);
             blobs = rows.Select(r => (r.Sha256, r.Size)).ToList();
         }
@@ -109,6 +133,18 @@ public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> d
             await ProgressAsync(runId, 50 + (i + 1) * 50 / blobs.Count, ct);
         }
         return new ArchiveRunSummary(versions, moved, bytes, shared, damaged);
+    }
+
+    private async Task FailAsync(Guid runId, Guid teamId, Actor actor, string reason)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var run = await db.JobRuns.SingleAsync(r => r.Id == runId);
+        if (run.IsFinished)
+            return;
+        var now = clock.GetUtcNow();
+        run.Fail(now, reason);
+        db.Record(actor, now, "archive.failed", "team", teamId.ToString(), teamId, after: new { Run = runId, Reason = reason });
+        await db.SaveChangesAsync(CancellationToken.None);
     }
 
     private async Task ProgressAsync(Guid runId, int percent, CancellationToken ct)

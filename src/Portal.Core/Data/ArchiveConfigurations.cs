@@ -38,5 +38,6 @@ internal sealed class BlobArchivingConfiguration : IEntityTypeConfiguration<Blob
     {
         // Existing blobs are all in the hot store: the column's default says so for the rows already there.
         b.Property(x => x.Location).HasDefaultValue(BlobLocation.Hot);
+        b.Property(x => x.MovingBy).HasMaxLength(Blob.MaxMoverLength);
     }
 }

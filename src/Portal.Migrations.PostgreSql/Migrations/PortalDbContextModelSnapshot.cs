@@ -337,6 +337,13 @@ namespace Portal.Migrations.PostgreSql.Migrations
                         .HasColumnType("character varying(32)")
                         .HasDefaultValue("Hot");
 
+                    b.Property<string>("MovingBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<DateTimeOffset?>("MovingUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 

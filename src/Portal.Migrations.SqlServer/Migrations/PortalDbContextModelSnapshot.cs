@@ -340,6 +340,13 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(32)")
                         .HasDefaultValue("Hot");
 
+                    b.Property<string>("MovingBy")
+                        .HasMaxLength(80)
+                        .HasColumnType("nvarchar(80)");
+
+                    b.Property<DateTimeOffset?>("MovingUntil")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<long>("Size")
                         .HasColumnType("bigint");
 

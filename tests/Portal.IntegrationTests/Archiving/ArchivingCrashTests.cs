@@ -32,7 +32,7 @@ public abstract class ArchivingCrashTests(PortalApp app)
         await s.RunAsync(runId);
         await s.RunAsync(runId);
 
-        Assert.True(hook.Fired);
+        Assert.Equal(1, hook.Fired);
         Assert.Equal(1, await s.AuditCountAsync("archive.completed", runId.ToString()));
         Assert.Equal(1, await s.AuditCountAsync("version.archived", stale.ToString()));
         Assert.Equal(runId, (await s.VersionRowAsync(stale)).ArchiveRunId);

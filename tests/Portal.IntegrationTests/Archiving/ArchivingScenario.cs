@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Portal.Core.Archiving;
 using Portal.Core.Artifacts;
 using Portal.Core.Assets;
@@ -76,7 +77,8 @@ internal sealed class ArchivingScenario(PortalApp app)
     {
         var dbFactory = app.Service<IDbContextFactory<PortalDbContext>>();
         var mover = new ArchiveBlobMover(dbFactory, Hot, app.Service<ColdStore>(), TimeProvider.System, observers);
-        return new ArchiveStaleVersionsJob(dbFactory, mover, TimeProvider.System, observers).RunAsync(runId, CancellationToken.None);
+        return new ArchiveStaleVersionsJob(dbFactory, mover, TimeProvider.System, observers, app.Service<ILogger<ArchiveStaleVersionsJob>>())
+            .RunAsync(runId, CancellationToken.None);
     }
 
     public Task<PortalDbContext> Db() => app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
@@ -107,16 +109,16 @@ internal sealed class ArchivingScenario(PortalApp app)
     private static async Task<T> OkAsync<T>(Task<Result<T>> result) => Ok(await result);
 }
 
-/// <summary>Throws once at the named step, as a process killed there would stop.</summary>
-internal sealed class FailAt(string step) : IArchiveRunObserver
+/// <summary>Throws at the named step (once unless told otherwise), as a process killed there would stop.</summary>
+internal sealed class FailAt(string step, int times = 1) : IArchiveRunObserver
 {
-    public bool Fired { get; private set; }
+    public int Fired { get; private set; }
 
     public void Reached(string reached, Guid runId)
     {
-        if (reached != step || Fired)
+        if (reached != step || Fired >= times)
             return;
-        Fired = true;
+        Fired++;
         throw new SimulatedCrashException(step);
     }
 }
