@@ -19,6 +19,9 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
 {
     public const string Id = "render-export";
 
+    /// <summary>An export still unfinished this long after it was asked for is failed at start-up instead of being made again.</summary>
+    public static readonly TimeSpan ResumeWithin = TimeSpan.FromHours(24);
+
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
@@ -38,34 +41,74 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
             var (bytes, pages) = await MakeAsync(db, export, ct);
             var now = clock.GetUtcNow();
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
-            export.Content = bytes;
-            export.Sha256 = sha256;
-            export.Length = bytes.Length;
-            export.Pages = pages;
-            export.FileName = FileName(export, now);
-            export.State = ExportState.Completed;
-            export.Progress = 100;
-            export.ProgressNote = "Ready to download";
-            export.CompletedAt = now;
-            db.Record(job, now, "export.issued", "export", export.Id.ToString(), export.TeamId, after: new
+            await FinishAsync(db, exportId, ct, x =>
             {
-                Sha256 = sha256, export.Length, export.Pages, export.Kind, export.Format, Team = export.TeamSlug, Asset = export.AssetName, export.AssetId,
-                export.From, export.To, IssuedTo = export.RequestedBy, export.FileName,
+                x.Content = bytes;
+                x.Sha256 = sha256;
+                x.Length = bytes.Length;
+                x.Pages = pages;
+                x.FileName = FileName(x, now);
+                x.State = ExportState.Completed;
+                x.Progress = 100;
+                x.ProgressNote = "Ready to download";
+                x.CompletedAt = now;
+                db.Record(job, now, "export.issued", "export", x.Id.ToString(), x.TeamId, after: new
+                {
+                    Sha256 = sha256, x.Length, x.Pages, x.Kind, x.Format, Team = x.TeamSlug, Asset = x.AssetName, x.AssetId,
+                    x.From, x.To, IssuedTo = x.RequestedBy, x.FileName,
+                });
             });
-            await db.SaveChangesAsync(ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The user sees why on the export; retrying an export that cannot be made helps nobody.
             db.ChangeTracker.Clear();
-            var failed = await db.AuditExports.SingleAsync(x => x.Id == exportId, ct);
-            failed.State = ExportState.Failed;
-            failed.Failure = "The export could not be made; try again, and tell an administrator if it keeps failing.";
-            failed.ProgressNote = "Failed";
-            failed.Content = null;
-            db.Record(job, clock.GetUtcNow(), "export.failed", "export", exportId.ToString(), failed.TeamId, after: new { Error = ex.GetType().Name });
-            await db.SaveChangesAsync(ct);
+            await FinishAsync(db, exportId, ct, x => Fail(db, x, job, "The export could not be made; try again, and tell an administrator if it keeps failing.",
+                ex.GetType().Name));
         }
+    }
+
+    /// <summary>
+    /// Exports a restart interrupted (the embedded default's job queue lives in memory), to queue again; those asked for more than
+    /// <see cref="ResumeWithin"/> ago are failed with the reason instead, so none stays "Running" for ever.
+    /// </summary>
+    public async Task<IReadOnlyList<Guid>> ResumableAsync(CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cutoff = clock.GetUtcNow() - ResumeWithin;
+        var unfinished = await db.AuditExports.AsNoTracking().Where(x => x.State == ExportState.Queued || x.State == ExportState.Running)
+            .Select(x => new { x.Id, x.RequestedAt }).ToListAsync(ct);
+        foreach (var old in unfinished.Where(x => x.RequestedAt < cutoff))
+            await FinishAsync(db, old.Id, ct, x => Fail(db, x, Actor.Job(Id), "The export was interrupted by a restart too long ago to be made again; ask for it again.",
+                "interrupted"));
+        return unfinished.Where(x => x.RequestedAt >= cutoff).Select(x => x.Id).ToList();
+    }
+
+    /// <summary>
+    /// Finishes an export once: in one unit, a conditional update claims it (a second worker's waits for the first to commit and then
+    /// finds it finished), then <paramref name="finish"/> sets what it became and records the event. False when it was already finished.
+    /// </summary>
+    private static async Task<bool> FinishAsync(PortalDbContext db, Guid exportId, CancellationToken ct, Action<AuditExport> finish)
+    {
+        await using var tx = await db.BeginUnitAsync(ct);
+        var claimed = await db.AuditExports.Where(x => x.Id == exportId && (x.State == ExportState.Queued || x.State == ExportState.Running))
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.ProgressNote, "Finishing"), ct);
+        if (claimed == 0)
+            return false;
+        var export = await db.AuditExports.SingleAsync(x => x.Id == exportId, ct);
+        finish(export);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private void Fail(PortalDbContext db, AuditExport export, Actor job, string failure, string error)
+    {
+        export.State = ExportState.Failed;
+        export.Failure = failure;
+        export.ProgressNote = "Failed";
+        export.Content = null;
+        db.Record(job, clock.GetUtcNow(), "export.failed", "export", export.Id.ToString(), export.TeamId, after: new { Error = error });
     }
 
     private async Task<(byte[] Bytes, int Pages)> MakeAsync(PortalDbContext db, AuditExport export, CancellationToken ct)
@@ -105,10 +148,10 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
         return bundle.IsSuccess ? bundle.Value : throw new InvalidOperationException($"The audit proofs could not be read: {bundle.Error!.Message}");
     }
 
-    // Written at once (no transaction is open), so the user watching the export sees it move.
+    // Written at once (no transaction is open), so the user watching the export sees it move; never over an export another worker finished.
     private static async Task ReportAsync(PortalDbContext db, Guid id, int percent, string note, CancellationToken ct)
     {
-        await db.AuditExports.Where(x => x.Id == id)
+        await db.AuditExports.Where(x => x.Id == id && (x.State == ExportState.Queued || x.State == ExportState.Running))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, ExportState.Running).SetProperty(x => x.Progress, percent).SetProperty(x => x.ProgressNote, note), ct);
     }
 

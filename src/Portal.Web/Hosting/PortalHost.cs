@@ -152,6 +152,7 @@ public static class PortalHost
         JobsSetup.RegisterRecurringJobs(app.Services);
         await GoldenChecksSetup.RegisterGoldenSchedulesAsync(app.Services, app.Lifetime.ApplicationStopping);
         await ArchivingSetup.RegisterArchivingJobsAsync(app.Services, app.Lifetime.ApplicationStopping);
+        await ExportsSetup.ResumeExportsAsync(app.Services, app.Lifetime.ApplicationStopping);
         if (!app.Environment.IsDevelopment() && settings.KeyProtection.Certificate is null)
         {
             app.Logger.LogWarning("Data Protection keys (they protect session cookies and antiforgery tokens) are stored unencrypted in the database: " +
