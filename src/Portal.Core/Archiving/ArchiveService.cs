@@ -6,6 +6,7 @@ using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Jobs;
+using Portal.Core.Lifecycle;
 using Portal.Core.Teams;
 using Portal.Core.Versions;
 
@@ -123,7 +124,7 @@ public sealed class ArchiveService(IDbContextFactory<PortalDbContext> dbFactory,
         var found = await RegistryAccess.FindVersionAsync(db, caller, team, asset, version, PortalAction.ManageArchiving, ct);
         if (!found.IsSuccess)
             return found.Error!;
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > 2000)
+        if (!LifecycleErrors.RequiredTextFits(reason))
             return ArchivingErrors.ReasonRequired;
         var v = found.Value.Version;
         if (v.LegalHold != hold)

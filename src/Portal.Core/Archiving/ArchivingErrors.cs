@@ -16,8 +16,8 @@ public static class ArchivingErrors
     public static Error ConfirmationMismatch(string expected) => Error.Validation("archive.confirmation-mismatch",
         $"Type {expected} exactly to confirm what is purged.", new Dictionary<string, string[]> { ["confirm"] = [$"Type {expected}."] });
     public static Error StillReferenced(string what) => Error.Conflict("archive.still-referenced", $"Not purged: {what}.");
-    public static readonly Error ReasonRequired = Error.Validation("archive.reason-required", "Say why: a legal hold needs a reason of 1 to 2000 characters.",
-        new Dictionary<string, string[]> { ["reason"] = ["1 to 2000 characters."] });
+    public static readonly Error ReasonRequired = Error.Validation("archive.reason-required", "Say why: a legal hold needs a reason of 1 to 2000 characters of printable text.",
+        new Dictionary<string, string[]> { ["reason"] = ["1 to 2000 characters: printable text, tabs and line breaks."] });
     public static readonly Error BlobMoving = Error.Conflict("archive.blob-moving",
         "A file of this version is being moved between the stores by an archive run or another restore. Ask again in a minute: what was restored so far stays restored.");
     public static Error ColdCopyMissing(string sha256) => Error.Conflict("archive.cold-copy-missing",
