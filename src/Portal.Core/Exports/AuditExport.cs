@@ -44,6 +44,8 @@ public sealed class AuditExport
     /// <summary>The person the file is issued to (<see cref="Common.Actor.PersonKey"/>): only they see and download it.</summary>
     public required string RequestedByKey { get; set; }
     public required string RequestedBy { get; set; }
+    /// <summary>The API token that asked, when one did: the dossier is drawn with what that token may read, not its issuer's every role.</summary>
+    public Guid? RequestedByTokenId { get; set; }
     public DateTimeOffset RequestedAt { get; set; }
     public ExportState State { get; set; } = ExportState.Queued;
     /// <summary>0 to 100, written by the job as it goes.</summary>

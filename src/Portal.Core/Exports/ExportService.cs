@@ -59,6 +59,7 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
             Kind = kind.Value,
             Format = format.Value,
             RequestedByKey = caller.Actor.PersonKey,
+            RequestedByTokenId = caller.Actor.Kind == ActorKind.ServicePrincipal && Guid.TryParse(caller.Actor.Id, out var tokenId) ? tokenId : null,
             RequestedBy = caller.Actor.Name,
             RequestedAt = now,
         };

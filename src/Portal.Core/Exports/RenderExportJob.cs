@@ -138,9 +138,13 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
         return (output.ToArray(), rendered.Pages);
     }
 
-    /// <summary>The person the export was made for, with their roles as they stand when it is drawn; null for anyone else.</summary>
-    private static async Task<CallerAccess?> RequesterAsync(PortalDbContext db, AuditExport export, CancellationToken ct) =>
-        Guid.TryParse(export.RequestedByKey, out var userId) ? await AccessService.ForUserAsync(db, userId, Actor.ForUser(userId, export.RequestedBy), ct) : null;
+    /// <summary>
+    /// Who the export was made for, as they stand when it is drawn: the token that asked (what it may read now), else the person with their
+    /// roles; null for anyone else.
+    /// </summary>
+    private async Task<CallerAccess?> RequesterAsync(PortalDbContext db, AuditExport export, CancellationToken ct) =>
+        export.RequestedByTokenId is { } tokenId ? await ApiTokenService.AccessNowAsync(db, tokenId, clock.GetUtcNow(), ct)
+        : Guid.TryParse(export.RequestedByKey, out var userId) ? await AccessService.ForUserAsync(db, userId, Actor.ForUser(userId, export.RequestedBy), ct) : null;
 
     private async Task<AuditProofBundle> ProveAsync(PortalDbContext db, string team, IReadOnlyCollection<AuditSubject> subjects, CancellationToken ct)
     {

@@ -22,7 +22,14 @@ public sealed record ApiTokenView(Guid Id, string Name, TeamRole Role, bool MayR
 public sealed record IssuedApiToken(ApiTokenView Token, string Secret);
 
 public sealed record ApiTokenPrincipal(Guid TokenId, string Name, Guid TeamId, string TeamSlug, string TeamName, TeamRole Role, bool MayRecordEvidence,
-    Guid CreatedByUserId);
+    Guid CreatedByUserId)
+{
+    /// <summary>The service principal the audit trail names, acting for the person who issued the token.</summary>
+    public Actor Actor => new(ActorKind.ServicePrincipal, TokenId.ToString(), $"token:{Name}")
+    {
+        OnBehalfOfUserId = CreatedByUserId == Guid.Empty ? null : CreatedByUserId,
+    };
+}
 
 public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory, TimeProvider clock)
 {
@@ -134,20 +141,45 @@ public sealed class ApiTokenService(IDbContextFactory<PortalDbContext> dbFactory
         if (check is null)
             return new Error("token.invalid", "The bearer token is not known.", ErrorKind.Unauthorized);
         var token = check.Token;
+        var creator = AccessService.Of(check.IssuerRoles, Actor.ForUser(token.CreatedByUserId, token.CreatedByName));
+        if (Refusal(token, check.Team.Slug, creator, clock.GetUtcNow()) is { } refused)
+            return refused;
+        return Principal(token, check.Team);
+    }
+
+    /// <summary>
+    /// What a token may read now, judged as its next request would be (null when that request would be refused): for work a job does
+    /// later on a token's behalf, such as drawing the dossier it asked for.
+    /// </summary>
+    internal static async Task<CallerAccess?> AccessNowAsync(PortalDbContext db, Guid tokenId, DateTimeOffset now, CancellationToken ct)
+    {
+        var token = await db.ApiTokens.AsNoTracking().Include(t => t.Team).SingleOrDefaultAsync(t => t.Id == tokenId, ct);
+        if (token is null)
+            return null;
+        var creator = await AccessService.ForUserAsync(db, token.CreatedByUserId, Actor.ForUser(token.CreatedByUserId, token.CreatedByName), ct);
+        if (Refusal(token, token.Team!.Slug, creator, now) is not null)
+            return null;
+        var principal = Principal(token, token.Team);
+        return AccessService.ForToken(principal, principal.Actor);
+    }
+
+    /// <summary>Why a request with the token is refused now, or null. A token carries the authority of the TeamAdmin who issued it: when that
+    /// person is disabled or no longer administers the team, the token stops with them (ADR-008), on the very next request.</summary>
+    private static Error? Refusal(ApiToken token, string slug, CallerAccess? creator, DateTimeOffset now)
+    {
         if (token.RevokedAt is not null)
             return new Error("token.revoked", "The bearer token has been revoked.", ErrorKind.Unauthorized);
-        if (token.ExpiresAt <= clock.GetUtcNow())
+        if (token.ExpiresAt <= now)
             return new Error("token.expired", "The bearer token has expired.", ErrorKind.Unauthorized);
-        // A token carries the authority of the TeamAdmin who issued it: when that person is disabled or no
-        // longer administers the team, the token stops with them (ADR-008), on the very next request.
-        var creator = AccessService.Of(check.IssuerRoles, Actor.ForUser(token.CreatedByUserId, token.CreatedByName));
-        if (!Backs(creator, check.Team.Slug, token.Role))
+        if (!Backs(creator, slug, token.Role))
             return new Error("token.issuer-revoked",
                 "The person who issued this token is disabled, no longer administers its team or no longer holds the token's role; ask a TeamAdmin for a new token.",
                 ErrorKind.Unauthorized);
-        return new ApiTokenPrincipal(token.Id, token.Name, token.TeamId, check.Team.Slug, check.Team.Name, token.Role, token.MayRecordEvidence,
-            token.CreatedByUserId);
+        return null;
     }
+
+    private static ApiTokenPrincipal Principal(ApiToken token, Team team) =>
+        new(token.Id, token.Name, token.TeamId, team.Slug, team.Name, token.Role, token.MayRecordEvidence, token.CreatedByUserId);
 
     /// <summary>
     /// The most a token of the team may carry: its issuer's own role there. A PlatformAdmin manages any team's tokens but holds no

@@ -638,6 +638,9 @@ namespace Portal.Migrations.SqlServer.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("nvarchar(200)");
 
+                    b.Property<Guid?>("RequestedByTokenId")
+                        .HasColumnType("uniqueidentifier");
+
                     b.Property<string>("Sha256")
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");

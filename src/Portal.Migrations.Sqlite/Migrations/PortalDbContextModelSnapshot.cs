@@ -627,6 +627,9 @@ namespace Portal.Migrations.Sqlite.Migrations
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("RequestedByTokenId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Sha256")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

@@ -49,10 +49,7 @@ public static class PortalClaims
     public static Actor ToActor(this ClaimsPrincipal principal, string? clientAddress, string? correlationId)
     {
         var actor = principal.GetApiToken() is { } token
-            ? new Actor(ActorKind.ServicePrincipal, token.TokenId.ToString(), $"token:{token.Name}")
-            {
-                OnBehalfOfUserId = token.CreatedByUserId == Guid.Empty ? null : token.CreatedByUserId,
-            }
+            ? token.Actor
             : principal.GetUserId() is { } userId
                 ? Actor.ForUser(userId, principal.FindFirst(Name)?.Value ?? userId.ToString())
                 : CallerAccess.Anonymous.Actor;

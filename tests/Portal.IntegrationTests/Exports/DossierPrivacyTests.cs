@@ -3,6 +3,7 @@ using Portal.Core.Assets;
 using Portal.Core.Common;
 using Portal.Core.Exports;
 using Portal.Core.Lineage;
+using Portal.Core.Teams;
 using Portal.Core.Versions;
 using Portal.Testing;
 using static Portal.IntegrationTests.Exports.ExportScenario;
@@ -15,7 +16,38 @@ public abstract class DossierPrivacyTests(PortalApp app)
     [Fact]
     public async Task A_team_admins_dossier_marks_another_teams_private_upstream_as_restricted_while_an_auditors_names_it()
     {
-        var both = await PersonAsync(app, "marketing-contributors", "finance-contributors");
+        var (data, model) = await PrivateUpstreamAsync(await PersonAsync(app, "marketing-contributors", "finance-contributors"));
+        var request = new ExportRequest("dossier", "json", "marketing", model, null, null);
+
+        var byTeamAdmin = await LineageAsync(await PersonAsync(app, "marketing-admins"), request);
+        var byAuditor = await LineageAsync(await PersonAsync(app, "portal-auditors"), request);
+
+        // The audit events keep their payloads as recorded (their proofs cover them); the lineage section is what is read as the asset's provenance.
+        Assert.Equal(["a version of another team (restricted)"], byTeamAdmin);
+        Assert.Equal([$"finance/{data}@1.0.0"], byAuditor);
+    }
+
+    [Fact]
+    public async Task A_dossier_asked_for_with_a_token_is_drawn_with_what_the_token_may_read_not_its_issuers_other_teams()
+    {
+        var issuer = await PersonAsync(app, "marketing-admins", "finance-contributors");
+        var (data, model) = await PrivateUpstreamAsync(issuer);
+        var request = new ExportRequest("dossier", "json", "marketing", model, null, null);
+        var issued = await app.InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(issuer, "marketing", $"dossier-{Guid.NewGuid():N}"[..20], TeamRole.TeamAdmin, 7));
+        Assert.True(issued.IsSuccess, issued.Error?.Message);
+        var principal = await app.InScopeAsync<ApiTokenService, Result<ApiTokenPrincipal>>(s => s.AuthenticateAsync(issued.Value.Secret));
+        var token = AccessService.ForToken(principal.Value, principal.Value.Actor);
+
+        var byToken = await LineageAsync(token, request);
+        var byIssuer = await LineageAsync(issuer, request);
+
+        Assert.Equal(["a version of another team (restricted)"], byToken);
+        Assert.Equal([$"finance/{data}@1.0.0"], byIssuer);
+    }
+
+    /// <summary>A Finance dataset and a Marketing model trained on it, both Ready, registered by someone in both teams.</summary>
+    private async Task<(string Data, string Model)> PrivateUpstreamAsync(CallerAccess both)
+    {
         var (data, model) = ($"private-data-{Guid.NewGuid():N}"[..21], $"dossier-model-{Guid.NewGuid():N}"[..22]);
         foreach (var (team, asset, kind, lineage) in new[]
         {
@@ -28,17 +60,10 @@ public abstract class DossierPrivacyTests(PortalApp app)
             Assert.True(version.IsSuccess, version.Error?.Message);
             Assert.True((await app.InScopeAsync<VersionService, Result<VersionDetail>>(s => s.FinalizeAsync(both, team, asset, "1.0.0"))).IsSuccess);
         }
-        var request = new ExportRequest("dossier", "json", "marketing", model, null, null);
-
-        var byTeamAdmin = await LineageAsync(await PersonAsync(app, "marketing-admins"), request);
-        var byAuditor = await LineageAsync(await PersonAsync(app, "portal-auditors"), request);
-
-        // The audit events keep their payloads as recorded (their proofs cover them); the lineage section is what is read as the asset's provenance.
-        Assert.Equal(["a version of another team (restricted)"], byTeamAdmin);
-        Assert.Equal([$"finance/{data}@1.0.0"], byAuditor);
+        return (data, model);
     }
 
-    private async Task<List<string>> LineageAsync(Portal.Core.Teams.CallerAccess caller, ExportRequest request)
+    private async Task<List<string>> LineageAsync(CallerAccess caller, ExportRequest request)
     {
         using var json = JsonDocument.Parse((await MakeAsync(app, caller, request)).File.Content);
         return json.RootElement.GetProperty("lineage").EnumerateArray().Select(l => l.GetProperty("other").GetString()!).ToList();
