@@ -21,7 +21,9 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
 {
     /// <summary>
     /// Brings the version's cold blobs back to the hot store byte-identical (each digest verified), then the version
-    /// back to the stage it had before the archive run (None). Killed half-way, asking again finishes the rest.
+    /// back to the stage it had before the archive run (None). Killed half-way, asking again finishes the rest. Holds the lease of
+    /// every blob of the version until the version is live again: an archive run moving one of them meanwhile (it still sees the
+    /// version archived) would otherwise take a blob this restore found hot to the cold store under a version that is live.
     /// </summary>
     public async Task<Result<RestoredVersion>> RestoreAsync(CallerAccess caller, string team, string asset, string version, CancellationToken ct = default)
     {
@@ -34,23 +36,42 @@ public sealed class ArchiveRestoreService(IDbContextFactory<PortalDbContext> dbF
             return ArchivingErrors.Purged;
         if (v.ArchivedAt is null)
             return ArchivingErrors.NotArchived;
-        var cold = await db.Artifacts.AsNoTracking().Where(a => a.VersionId == v.Id && db.Blobs.Any(b => b.Sha256 == a.Sha256 && b.Location == BlobLocation.Cold))
-            .Select(a => a.Sha256).Distinct().ToListAsync(ct);
-        foreach (var sha in cold)
+        var shas = await db.Artifacts.AsNoTracking().Where(a => a.VersionId == v.Id).Select(a => a.Sha256).Distinct().ToListAsync(ct);
+        var held = await BlobLeases.TakeAllAsync(db, shas, $"restore:{v.Id}", clock, ct);
+        if (!held.IsSuccess)
+            return held.Error!;
+        try
         {
-            if (await mover.WarmAsync(db, sha, $"restore:{v.Id}", caller.Actor, found.Value.TeamId, ct) is { } failed)
-                return failed;
+            return await RestoreHeldAsync(db, caller, found.Value, held.Value, ct);
+        }
+        finally
+        {
+            await BlobLeases.ReleaseAsync(db, held.Value);
+        }
+    }
+
+    private async Task<Result<RestoredVersion>> RestoreHeldAsync(PortalDbContext db, CallerAccess caller, (Guid TeamId, Asset Asset, AssetVersion Version) found,
+        IReadOnlyList<BlobLease> leases, CancellationToken ct)
+    {
+        var v = found.Version;
+        var restored = 0;
+        foreach (var lease in leases)
+        {
+            var warmed = await mover.WarmAsync(db, lease, caller.Actor, found.TeamId, ct);
+            if (!warmed.IsSuccess)
+                return warmed.Error!;
+            restored += warmed.Value ? 1 : 0;
         }
         var now = clock.GetUtcNow();
         // A version moved on (back to Staging) while archived keeps its stage; only Archived goes back to None.
         if (v.Stage == Stage.Archived)
-            StageMover.Change(db, found.Value.Asset, v, Stage.None, caller.Actor, now, null, "Restored from the archive");
+            StageMover.Change(db, found.Asset, v, Stage.None, caller.Actor, now, null, "Restored from the archive");
         (v.ArchivedAt, v.ArchiveRunId) = (null, null);
         // A restore is asked for in order to use the files: it counts as a download, so the next run does not archive it again at once.
         v.LastDownloadedAt = now;
-        db.Record(caller.Actor, now, "version.restored", "version", v.Id.ToString(), found.Value.TeamId, after: new { v.Version, BlobsRestored = cold.Count });
+        db.Record(caller.Actor, now, "version.restored", "version", v.Id.ToString(), found.TeamId, after: new { v.Version, BlobsRestored = restored });
         await db.SaveChangesAsync(ct);
-        return new RestoredVersion(found.Value.Asset.Name, v.Version, v.Stage, cold.Count);
+        return new RestoredVersion(found.Asset.Name, v.Version, v.Stage, restored);
     }
 
     /// <summary>

@@ -10,15 +10,16 @@ using Portal.Core.Lifecycle;
 
 namespace Portal.Core.Archiving;
 
-/// <summary>What an archive run did, kept as the run's summary.</summary>
-public sealed record ArchiveRunSummary(int Versions, int BlobsMoved, long BytesMoved, int BlobsKeptShared, int BlobsDamaged);
+/// <summary>What an archive run did, kept as the run's summary (runs summarized before <see cref="BlobsBusy"/> existed read 0).</summary>
+public sealed record ArchiveRunSummary(int Versions, int BlobsMoved, long BytesMoved, int BlobsKeptShared, int BlobsDamaged, int BlobsBusy = 0);
 
 /// <summary>
 /// One archive run, by id: archives the versions the rule finds at run time (the dry run's set, through
 /// <see cref="ArchiveCandidates"/>), then moves their blobs that no live version shares to the cold store.
 /// Killed at any point, a re-run (Hangfire's retry, or the start-up replay) claims the same run, finds the
 /// versions it archived by their run id and finishes their blobs; a finished run is never run again. A run that fails on its
-/// <see cref="MaxAttempts"/>th attempt is failed with the reason, and the next run of the team moves the files it left hot.
+/// <see cref="MaxAttempts"/>th attempt is failed with the reason. Each run also moves the files earlier runs left hot (a failed run's,
+/// a blob a restore held), so nothing archived stays hot for good unless a live version uses it.
 /// </summary>
 public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> dbFactory, ArchiveBlobMover mover, TimeProvider clock,
     IEnumerable<IArchiveRunObserver> observers, ILogger<ArchiveStaleVersionsJob> log)
@@ -66,7 +67,7 @@ public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> d
             var now = clock.GetUtcNow();
             run.Succeed(now, JsonSerializer.Serialize(summary, JsonSerializerOptions.Web));
             db.Record(actor, now, "archive.completed", "team", teamId.ToString(), teamId, after: new { Run = runId, summary.Versions, summary.BlobsMoved, summary.BytesMoved,
-                summary.BlobsKeptShared, summary.BlobsDamaged });
+                summary.BlobsKeptShared, summary.BlobsDamaged, summary.BlobsBusy });
             await db.SaveChangesAsync(ct);
         }
         Reached(ArchiveSteps.Finished, runId);
@@ -105,7 +106,7 @@ public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> d
         }
     }
 
-    /// <summary>The blobs of this run's versions, and those a failed run of the team archived and left in the hot store.</summary>
+    /// <summary>The blobs of this run's versions, and the hot blobs of the team's other archived versions that no live version uses.</summary>
     private async Task<ArchiveRunSummary> MoveBlobsAsync(Guid runId, Guid teamId, Actor actor, CancellationToken ct)
     {
         List<(string Sha256, long Size)> blobs;
@@ -113,26 +114,27 @@ public sealed class ArchiveStaleVersionsJob(IDbContextFactory<PortalDbContext> d
         await using (var db = await dbFactory.CreateDbContextAsync(ct))
         {
             versions = await db.Versions.CountAsync(v => v.ArchiveRunId == runId, ct);
-            var failed = db.JobRuns.Where(r => r.Kind == JobKinds.Archive && r.TeamId == teamId && r.State == JobRunState.Failed).Select(r => (Guid?)r.Id);
             var rows = await db.Artifacts.AsNoTracking()
                 .Where(a => db.Versions.Any(v => v.Id == a.VersionId && v.ArchiveRunId == runId)
-                    || (db.Versions.Any(v => v.Id == a.VersionId && v.ArchivedAt != null && v.PurgedAt == null && failed.Contains(v.ArchiveRunId))
-                        && db.Blobs.Any(b => b.Sha256 == a.Sha256 && b.Location == BlobLocation.Hot)))
+                    || (db.Versions.Any(v => v.Id == a.VersionId && v.TeamId == teamId && v.ArchivedAt != null && v.PurgedAt == null)
+                        && db.Blobs.Any(b => b.Sha256 == a.Sha256 && b.Location == BlobLocation.Hot)
+                        && !db.Artifacts.Any(o => o.Sha256 == a.Sha256 && db.Versions.Any(v => v.Id == o.VersionId && v.ArchivedAt == null))))
                 .Select(a => new { a.Sha256, a.Size }).Distinct().OrderBy(a => a.Sha256).ToListAsync(ct);
             blobs = rows.Select(r => (r.Sha256, r.Size)).ToList();
         }
-        var (moved, bytes, shared, damaged) = (0, 0L, 0, 0);
+        var (moved, bytes, shared, damaged, busy) = (0, 0L, 0, 0, 0);
         for (var i = 0; i < blobs.Count; i++)
         {
             switch (await mover.CoolAsync(blobs[i].Sha256, runId, actor, ct))
             {
                 case BlobMove.Moved: moved++; bytes += blobs[i].Size; break;
                 case BlobMove.KeptShared: shared++; break;
+                case BlobMove.Busy: busy++; break;
                 default: damaged++; break;
             }
             await ProgressAsync(runId, 50 + (i + 1) * 50 / blobs.Count, ct);
         }
-        return new ArchiveRunSummary(versions, moved, bytes, shared, damaged);
+        return new ArchiveRunSummary(versions, moved, bytes, shared, damaged, busy);
     }
 
     private async Task FailAsync(Guid runId, Guid teamId, Actor actor, string reason)

@@ -59,7 +59,7 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
             Kind = kind.Value,
             Format = format.Value,
             RequestedByKey = caller.Actor.PersonKey,
-            RequestedByTokenId = caller.Actor.Kind == ActorKind.ServicePrincipal && Guid.TryParse(caller.Actor.Id, out var tokenId) ? tokenId : null,
+            RequestedByTokenId = TokenOf(caller),
             RequestedBy = caller.Actor.Name,
             RequestedAt = now,
         };
@@ -119,9 +119,7 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
     public async Task<Result<IReadOnlyList<ExportView>>> ListAsync(CallerAccess caller, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var key = caller.Actor.PersonKey;
-        var rows = await Views(db.AuditExports.AsNoTracking().Where(x => x.RequestedByKey == key).OrderByDescending(x => x.RequestedAt).Take(50))
-            .ToListAsync(ct);
+        var rows = await Views(Mine(db, caller).OrderByDescending(x => x.RequestedAt).Take(50)).ToListAsync(ct);
         return rows;
     }
 
@@ -154,9 +152,22 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
     {
         if (!Guid.TryParse(id, out var guid))
             return null;
-        var key = caller.Actor.PersonKey;
-        return await Views(db.AuditExports.AsNoTracking().Where(x => x.Id == guid && x.RequestedByKey == key)).SingleOrDefaultAsync(ct);
+        return await Views(Mine(db, caller).Where(x => x.Id == guid)).SingleOrDefaultAsync(ct);
     }
+
+    /// <summary>
+    /// A person's exports, those of their tokens included (a token reads no more than its issuer); a token's, only those it asked for:
+    /// what its issuer exported was drawn with roles the token does not hold.
+    /// </summary>
+    private static IQueryable<AuditExport> Mine(PortalDbContext db, CallerAccess caller)
+    {
+        var key = caller.Actor.PersonKey;
+        var token = TokenOf(caller);
+        return db.AuditExports.AsNoTracking().Where(x => x.RequestedByKey == key && (token == null || x.RequestedByTokenId == token));
+    }
+
+    private static Guid? TokenOf(CallerAccess caller) =>
+        caller.Actor.Kind == ActorKind.ServicePrincipal && Guid.TryParse(caller.Actor.Id, out var token) ? token : null;
 
     internal static IQueryable<ExportView> Views(IQueryable<AuditExport> exports) => exports.Select(x => new ExportView(x.Id, x.Kind, x.Format, x.TeamSlug,
         x.AssetName, x.From, x.To, x.RequestedAt, x.State, x.Progress, x.ProgressNote, x.CompletedAt, x.FileName, x.Sha256, x.Length, x.Pages, x.Failure));

@@ -27,7 +27,9 @@ public static class PortalDatabase
         {
             DatabaseProvider.Sqlite => SqliteWriteQueue.Use(builder.UseSqlite(connectionString, o => o.MigrationsAssembly(migrations))),
             DatabaseProvider.PostgreSql => builder.UseNpgsql(WithPreparedStatements(connectionString), o => o.MigrationsAssembly(migrations)),
-            DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString, o => o.MigrationsAssembly(migrations).EnableRetryOnFailure()),
+            // No retrying execution strategy: units of work open their own transactions (BeginUnitAsync), which a retrying strategy
+            // refuses outright; a transient fault fails the request, which the caller repeats (idempotency keys), as on PostgreSQL.
+            DatabaseProvider.SqlServer => builder.UseSqlServer(connectionString, o => o.MigrationsAssembly(migrations)),
             _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "Database:Provider must be Sqlite, PostgreSql or SqlServer."),
         };
         // The development identity provider keeps its clients and grants in these tables; they are

@@ -19,8 +19,8 @@ public abstract class DossierPrivacyTests(PortalApp app)
         var (data, model) = await PrivateUpstreamAsync(await PersonAsync(app, "marketing-contributors", "finance-contributors"));
         var request = new ExportRequest("dossier", "json", "marketing", model, null, null);
 
-        var byTeamAdmin = await LineageAsync(await PersonAsync(app, "marketing-admins"), request);
-        var byAuditor = await LineageAsync(await PersonAsync(app, "portal-auditors"), request);
+        var (byTeamAdmin, _) = await LineageAsync(await PersonAsync(app, "marketing-admins"), request);
+        var (byAuditor, _) = await LineageAsync(await PersonAsync(app, "portal-auditors"), request);
 
         // The audit events keep their payloads as recorded (their proofs cover them); the lineage section is what is read as the asset's provenance.
         Assert.Equal(["a version of another team (restricted)"], byTeamAdmin);
@@ -38,11 +38,19 @@ public abstract class DossierPrivacyTests(PortalApp app)
         var principal = await app.InScopeAsync<ApiTokenService, Result<ApiTokenPrincipal>>(s => s.AuthenticateAsync(issued.Value.Secret));
         var token = AccessService.ForToken(principal.Value, principal.Value.Actor);
 
-        var byToken = await LineageAsync(token, request);
-        var byIssuer = await LineageAsync(issuer, request);
+        var (byToken, tokens) = await LineageAsync(token, request);
+        var (byIssuer, issuers) = await LineageAsync(issuer, request);
 
         Assert.Equal(["a version of another team (restricted)"], byToken);
         Assert.Equal([$"finance/{data}@1.0.0"], byIssuer);
+        // The issuer's own export was drawn with roles the token does not hold: the token neither lists nor reads it; the issuer sees both.
+        var tokenSees = (await app.InScopeAsync<ExportService, Result<IReadOnlyList<ExportView>>>(s => s.ListAsync(token))).Value.Select(x => x.Id).ToList();
+        var issuerSees = (await app.InScopeAsync<ExportService, Result<IReadOnlyList<ExportView>>>(s => s.ListAsync(issuer))).Value.Select(x => x.Id).ToList();
+        Assert.Contains(tokens, tokenSees);
+        Assert.DoesNotContain(issuers, tokenSees);
+        Assert.Equal("export.not-found", (await app.InScopeAsync<ExportService, Result<ExportFile>>(s => s.DownloadAsync(token, issuers.ToString()))).Error?.Code);
+        Assert.Contains(tokens, issuerSees);
+        Assert.Contains(issuers, issuerSees);
     }
 
     /// <summary>A Finance dataset and a Marketing model trained on it, both Ready, registered by someone in both teams.</summary>
@@ -63,10 +71,12 @@ public abstract class DossierPrivacyTests(PortalApp app)
         return (data, model);
     }
 
-    private async Task<List<string>> LineageAsync(CallerAccess caller, ExportRequest request)
+    /// <summary>The lineage section of the dossier the caller gets, and the export's id.</summary>
+    private async Task<(List<string> Lineage, Guid Export)> LineageAsync(CallerAccess caller, ExportRequest request)
     {
-        using var json = JsonDocument.Parse((await MakeAsync(app, caller, request)).File.Content);
-        return json.RootElement.GetProperty("lineage").EnumerateArray().Select(l => l.GetProperty("other").GetString()!).ToList();
+        var (view, file) = await MakeAsync(app, caller, request);
+        using var json = JsonDocument.Parse(file.Content);
+        return (json.RootElement.GetProperty("lineage").EnumerateArray().Select(l => l.GetProperty("other").GetString()!).ToList(), view.Id);
     }
 }
 
