@@ -92,9 +92,10 @@ public sealed class AuditQueryService(IDbContextFactory<PortalDbContext> dbFacto
             query = query.Where(e => e.ActorName.Contains(actor) || e.ActorId == actor);
         if (filter.Action is { Length: > 0 } action)
             query = query.Where(e => e.Action == action || e.Action.StartsWith(action + "."));
-        if (filter.From is { } after)
+        // Compared as UTC: events are stored so, PostgreSQL refuses another offset for timestamptz, and SQLite would compare local times.
+        if (filter.From?.ToUniversalTime() is { } after)
             query = query.Where(e => e.OccurredAt >= after);
-        if (filter.To is { } before)
+        if (filter.To?.ToUniversalTime() is { } before)
             query = query.Where(e => e.OccurredAt <= before);
         if (filter.Text is { Length: > 0 } text)
             query = query.Where(e => e.SubjectId.Contains(text) || e.SubjectType.Contains(text) || e.Action.Contains(text) ||

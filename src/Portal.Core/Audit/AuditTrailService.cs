@@ -116,8 +116,21 @@ public sealed class AuditTrailService(IDbContextFactory<PortalDbContext> dbFacto
         var broken = false;
         await using var own = on is null ? await dbFactory.CreateDbContextAsync(ct) : null;
         var db = on ?? own!;
-        await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
+        await using var events = db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().GetAsyncEnumerator(ct);
+        while (true)
         {
+            try
+            {
+                if (!await events.MoveNextAsync())
+                    break;
+            }
+            catch (Exception ex) when (AuditChainVerifier.Unreadable(ex) && !ct.IsCancellationRequested)
+            {
+                // A row EF Core cannot materialize (an enum or id no writer of the portal stores) ends the read as a break.
+                verifier.Unreadable(ex.GetType().Name);
+                break;
+            }
+            var e = events.Current;
             observe?.Invoke(e);
             broken = broken || !verifier.Add(e);
             if (broken && observe is null)

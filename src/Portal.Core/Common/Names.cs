@@ -56,4 +56,16 @@ public static class Names
 
     /// <summary>One spelling per name: é typed on a Mac (e + combining accent) and on Windows is the same asset.</summary>
     public static string Canonical(string value) => HasUnsafeCharacters(value) ? value : value.Normalize(NormalizationForm.FormC);
+
+    /// <summary>
+    /// Cuts text written into a column of <paramref name="max"/> characters, with an ellipsis, never between the halves of a surrogate
+    /// pair: a lone half is not text, and PostgreSQL's encoder refuses it.
+    /// </summary>
+    public static string Cut(string text, int max)
+    {
+        if (text.Length <= max)
+            return text;
+        var cut = char.IsHighSurrogate(text[max - 2]) ? max - 2 : max - 1;
+        return text[..cut] + "…";
+    }
 }

@@ -80,7 +80,7 @@ internal sealed class NotificationConfiguration : IEntityTypeConfiguration<Notif
         b.Property(x => x.Audience).HasMaxLength(40).IsRequired();
         b.Property(x => x.Kind).HasMaxLength(60).IsRequired();
         b.Property(x => x.Title).HasMaxLength(300).IsRequired();
-        b.Property(x => x.Body).HasMaxLength(2000).IsRequired();
+        b.Property(x => x.Body).HasMaxLength(Notification.MaxBodyLength).IsRequired();
         b.HasIndex(x => new { x.TeamId, x.CreatedAt });
     }
 }

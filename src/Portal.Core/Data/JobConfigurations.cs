@@ -16,7 +16,7 @@ internal sealed class JobRunConfiguration : IEntityTypeConfiguration<JobRun>
         b.Property(x => x.SubjectType).HasMaxLength(40).IsRequired();
         b.Property(x => x.SubjectId).HasMaxLength(100).IsRequired();
         b.Property(x => x.SubjectLabel).HasMaxLength(300).IsRequired();
-        b.Property(x => x.Reason).HasMaxLength(2000);
+        b.Property(x => x.Reason).HasMaxLength(JobRun.MaxReasonLength);
         b.Property(x => x.Trigger).HasMaxLength(40).IsRequired();
         b.Property(x => x.RequestedBy).HasMaxLength(200).IsRequired();
         b.Property(x => x.IdempotencyKey).HasMaxLength(200);

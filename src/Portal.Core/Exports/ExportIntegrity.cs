@@ -49,9 +49,10 @@ internal static class ExportIntegrity
         {
             facts.Add(new("Checkpoint", "none recorded yet: the first signed checkpoint will cover these events"));
         }
-        var status = bundle.Checkpoint is null
-            ? "The chain was verified; no signed checkpoint covers these events yet."
-            : v.IsValid ? "The chain was verified and these events are included in the signed checkpoint below." : "Verification FAILED: see below.";
+        // Failure first: a failed verification drops the checkpoints it could not reach, and must not then read as "verified".
+        var status = !v.IsValid ? "Verification FAILED: see below."
+            : bundle.Checkpoint is null ? "The chain was verified; no signed checkpoint covers these events yet."
+            : "The chain was verified and these events are included in the signed checkpoint below.";
         return new DossierIntegrity(status, facts)
         {
             CheckpointTreeSize = bundle.Checkpoint?.TreeSize,

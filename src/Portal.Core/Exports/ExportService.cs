@@ -77,8 +77,9 @@ public sealed class ExportService(IDbContextFactory<PortalDbContext> dbFactory, 
             // The portal keeps nothing from before 2000 or after tomorrow; outside that, date arithmetic would overflow, not answer.
             if (request.From is { } f && (f < Earliest || f > now.AddDays(1)) || request.To is { } t && (t < Earliest || t > now.AddDays(1)))
                 return ExportErrors.Invalid("from", "The period must fall between 2000-01-01 and tomorrow.");
-            var to = request.To ?? now;
-            var from = request.From ?? to.AddDays(-30);
+            // As UTC, as events are stored: PostgreSQL refuses another offset, and a report's window is its instants, not local dates.
+            var to = request.To?.ToUniversalTime() ?? now;
+            var from = request.From?.ToUniversalTime() ?? to.AddDays(-30);
             if (from >= to || (to - from).TotalDays > MaxPeriodDays)
                 return ExportErrors.Invalid("from", $"The period must start before it ends and span at most {MaxPeriodDays} days.");
             (export.From, export.To) = (from, to);

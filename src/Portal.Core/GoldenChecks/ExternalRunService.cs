@@ -154,6 +154,8 @@ public sealed class ExternalRunService(IDbContextFactory<PortalDbContext> dbFact
             p["figures"] = ["Values are finite numbers (NaN where not computable) and slices at most 200 plain characters."];
         else if (!figures.Any(f => f.Slice == ""))
             p["figures"] = ["At least one overall figure (empty slice)."];
+        else if (figures.GroupBy(f => (f.Metric, f.Slice)).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            p["figures"] = [$"One figure per metric and slice: {twice.Key.Metric} ({(twice.Key.Slice.Length == 0 ? "overall" : twice.Key.Slice)}) is given {twice.Count()} times."];
         if (string.IsNullOrWhiteSpace(results.Runtime) || results.Runtime.Length > 11 || !Slug.IsValid(results.Runtime))
             p["runtime"] = ["A short lower-case name of the runtime, e.g. sklearn or torch."];
         if (results.RowCount < 0 || results.DurationMs < 0 || results.RuntimeMs < 0)

@@ -42,7 +42,24 @@ public static class GoldenJudge
             findings.Add(new GoldenFinding(figure.Metric, figure.Slice, figure.Value, bound, baseline, passed,
                 reasons.Count == 0 ? figure.Note ?? "Recorded, not judged." : string.Join("; ", reasons) + "."));
         }
+        findings.AddRange(Unreported(check, figures));
         return findings;
+    }
+
+    /// <summary>
+    /// A bound with no figure to hold against it fails: a runner that leaves a figure out (an external one, or one that could not
+    /// compute it) never passes on what it did not report.
+    /// </summary>
+    private static IEnumerable<GoldenFinding> Unreported(GoldenCheck check, IReadOnlyList<GoldenFigure> figures)
+    {
+        var reported = figures.Select(f => (f.Metric, f.Slice)).ToHashSet();
+        foreach (var (name, bound) in check.Thresholds)
+        {
+            var metric = GoldenMetricCatalog.Find(name);
+            IEnumerable<string> slices = metric?.Fairness == true ? check.SliceColumns : [""];
+            foreach (var slice in slices.Where(s => !reported.Contains((name, s))))
+                yield return new GoldenFinding(name, slice, 0, bound, null, false, "Not reported: the check holds this figure to a bound, and a missing figure never passes.");
+        }
     }
 
     private static string F(double value) => value.ToString("0.####", CultureInfo.InvariantCulture);

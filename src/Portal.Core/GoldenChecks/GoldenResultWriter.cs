@@ -53,7 +53,7 @@ public static class GoldenResultWriter
             {
                 TeamId = check.TeamId, Audience = Notification.Approvers, Kind = "golden-check.failed",
                 Title = $"Golden check '{check.Name}' failed on Production {version.Version}",
-                Body = $"Not met: {string.Join(", ", failed)}.", SubjectId = version.Id, CreatedAt = now,
+                Body = Names.Cut($"Not met: {string.Join(", ", failed)}.", Notification.MaxBodyLength), SubjectId = version.Id, CreatedAt = now,
             });
             db.Record(actor, now, "golden-check.production-failed", "version", version.Id.ToString(), check.TeamId,
                 after: new { Run = run.Id, Check = check.Name, Version = version.Version, Failed = failed });
@@ -73,7 +73,8 @@ public static class GoldenResultWriter
             select r.RunId).FirstOrDefaultAsync(ct);
         if (latest == Guid.Empty)
             return null;
-        return await db.Metrics.AsNoTracking().Where(m => m.RunId == latest && m.Slice == "")
-            .ToDictionaryAsync(m => m.Name, m => m.Value, ct);
+        // Grouped: a run stored before duplicate figures were refused must not break every later run of the check.
+        var figures = await db.Metrics.AsNoTracking().Where(m => m.RunId == latest && m.Slice == "").Select(m => new { m.Name, m.Value }).ToListAsync(ct);
+        return figures.GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.First().Value);
     }
 }

@@ -13,6 +13,27 @@ public sealed class GoldenTable(IReadOnlyList<string> columns, IReadOnlyList<str
         var index = Columns.ToList().IndexOf(name);
         return index < 0 ? throw new GoldenCheckException($"The golden data has no column '{name}' (it has {string.Join(", ", Columns)}).") : values[index];
     }
+
+    /// <summary>
+    /// The same rows with the answers blanked: what a model is given. A model that read its label (an input named after the label
+    /// column, a pipeline copying it to its prediction) would score perfectly on data it never predicted.
+    /// </summary>
+    public GoldenTable WithLabelBlanked(string? label)
+    {
+        if (label is null || !Has(label))
+            return this;
+        var index = Columns.ToList().IndexOf(label);
+        var blank = new string[RowCount];
+        Array.Fill(blank, "");
+        return new GoldenTable(Columns, values.Select((column, i) => i == index ? blank : column).ToList());
+    }
+
+    /// <summary>Refuses a model input or feature column that is the label: a check never shows a model the answers it is scored on.</summary>
+    public static void RefuseLabel(string? label, string column)
+    {
+        if (label is not null && string.Equals(label, column, StringComparison.Ordinal))
+            throw new GoldenCheckException($"The model reads the label column '{label}' as an input: a golden check never shows a model the answers it is scored on.");
+    }
 }
 
 /// <summary>A run that cannot finish for a reason the user can act on; its message is shown on the Jobs page as it is.</summary>

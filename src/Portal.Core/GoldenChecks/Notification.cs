@@ -4,6 +4,7 @@ namespace Portal.Core.GoldenChecks;
 public sealed class Notification
 {
     public const string Approvers = "approvers";
+    public const int MaxBodyLength = 2000;
 
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid TeamId { get; set; }

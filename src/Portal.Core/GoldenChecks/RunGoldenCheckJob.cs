@@ -26,12 +26,27 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
     public const string Id = "golden-check";
     public const int MaxRows = 5_000_000;
 
+    /// <summary>
+    /// Claims of one run before it is failed: a model or golden file whose native allocation ends the process would otherwise be
+    /// claimed again at every start-up replay, ending it again, until the run's deadline.
+    /// </summary>
+    public const int MaxAttempts = 3;
+
     public async Task RunAsync(Guid runId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var run = await db.JobRuns.SingleOrDefaultAsync(r => r.Id == runId, ct);
         if (run is null || run.External || !run.Claim(clock.GetUtcNow()))
             return;
+        if (run.Attempt > MaxAttempts)
+        {
+            var now = clock.GetUtcNow();
+            var reason = $"Stopped after {MaxAttempts} attempts that did not finish (the portal's worker ended while running it): the model or the golden file may need more memory than the portal gives a check.";
+            run.Fail(now, reason);
+            db.Record(Actor.Job(Id), now, "golden-check.errored", "version", run.SubjectId, run.TeamId, after: new { Run = runId, Reason = reason });
+            await db.SaveChangesAsync(ct);
+            return;
+        }
         try
         {
             await db.SaveChangesAsync(ct);
@@ -94,7 +109,7 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
         var runner = runners.First(r => r.Accepts(model.Path));
         var table = await reader.ReadAsync(new MemoryStream(dataBytes), check.DatasetPath, MaxRows, ct);
         var task = check.Metrics.Select(GoldenMetricCatalog.Find).Any(m => m?.Task == GoldenTask.Regression) ? GoldenTask.Regression : GoldenTask.Classification;
-        var answer = await runner.PredictAsync(await ReadVerifiedAsync(model, ct), table, check, task, ct);
+        var answer = await runner.PredictAsync(await ReadVerifiedAsync(model, ct), table.WithLabelBlanked(check.LabelColumn), check, task, ct);
         await ProgressAsync(db, run, 70, ct);
         Reached("model-run", run.Id);
         var slices = check.SliceColumns.ToDictionary(c => c, c => (IReadOnlyList<string>)table.Column(c), StringComparer.Ordinal);

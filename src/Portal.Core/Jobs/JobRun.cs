@@ -1,3 +1,5 @@
+using Portal.Core.Common;
+
 namespace Portal.Core.Jobs;
 
 public enum JobRunState
@@ -87,10 +89,13 @@ public sealed class JobRun
         Revision++;
     }
 
+    /// <summary>The reason's column; a reason quoting a runtime's message or a list of columns is cut to it.</summary>
+    public const int MaxReasonLength = 2000;
+
     public void Fail(DateTimeOffset now, string reason)
     {
         State = JobRunState.Failed;
-        Reason = reason;
+        Reason = Names.Cut(reason, MaxReasonLength);
         FinishedAt = now;
         Revision++;
     }

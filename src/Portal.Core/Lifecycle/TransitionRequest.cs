@@ -1,3 +1,5 @@
+using Portal.Core.Common;
+
 namespace Portal.Core.Lifecycle;
 
 public enum TransitionState
@@ -81,14 +83,7 @@ public sealed class StageChange
     /// <summary>The reason's column. A reason quotes a justification or rollback reason (of up to as many characters) after a prefix, so it is cut to fit.</summary>
     public const int MaxReasonLength = 2000;
 
-    public static string Fit(string reason)
-    {
-        if (reason.Length <= MaxReasonLength)
-            return reason;
-        // Never between the halves of a surrogate pair: a lone half is not text, and PostgreSQL's encoder refuses it.
-        var cut = char.IsHighSurrogate(reason[MaxReasonLength - 2]) ? MaxReasonLength - 2 : MaxReasonLength - 1;
-        return reason[..cut] + "…";
-    }
+    public static string Fit(string reason) => Names.Cut(reason, MaxReasonLength);
 }
 
 /// <summary>A name code uses to find a version (<c>champion</c>); protected ones move only through the Production gate.</summary>

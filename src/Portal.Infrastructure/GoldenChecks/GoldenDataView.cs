@@ -7,15 +7,17 @@ namespace Portal.Infrastructure.GoldenChecks;
 /// <summary>
 /// The golden rows as an ML.NET data view with the model's own input schema: text columns as text,
 /// numeric ones parsed, booleans from true/false. Columns the model reads but the golden data lacks are
-/// refused with their names.
+/// refused with their names. A pipeline trained with its label may still ask for the label column (a key mapping of it): it gets
+/// the column with no values (NaN, false, empty text), never the answers.
 /// </summary>
 internal sealed class GoldenDataView : IDataView
 {
     private readonly GoldenTable _table;
+    private readonly string? _label;
 
-    public GoldenDataView(GoldenTable table, DataViewSchema input)
+    public GoldenDataView(GoldenTable table, DataViewSchema input, string? label)
     {
-        _table = table;
+        (_table, _label) = (table, label);
         var builder = new DataViewSchema.Builder();
         foreach (var column in input)
         {
@@ -53,12 +55,25 @@ internal sealed class GoldenDataView : IDataView
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
+            if (column.Name == view._label)
+                return Withheld<TValue>(column);
             var cells = view._table.Column(column.Name);
             Delegate getter = column.Type switch
             {
                 TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) => v = cells[_position].AsMemory()),
                 BooleanDataViewType => (ValueGetter<bool>)((ref bool v) => v = bool.TryParse(cells[_position], out var b) ? b : cells[_position] == "1"),
                 _ => (ValueGetter<float>)((ref float v) => v = MlNetModelRunner.Single(cells[_position], column.Name, _position)),
+            };
+            return (ValueGetter<TValue>)getter;
+        }
+
+        private static ValueGetter<TValue> Withheld<TValue>(DataViewSchema.Column column)
+        {
+            Delegate getter = column.Type switch
+            {
+                TextDataViewType => (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> v) => v = ReadOnlyMemory<char>.Empty),
+                BooleanDataViewType => (ValueGetter<bool>)((ref bool v) => v = false),
+                _ => (ValueGetter<float>)((ref float v) => v = float.NaN),
             };
             return (ValueGetter<TValue>)getter;
         }

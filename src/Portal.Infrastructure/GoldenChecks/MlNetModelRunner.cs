@@ -19,9 +19,9 @@ public sealed class MlNetModelRunner : IGoldenModelRunner
     public bool Accepts(string fileName) => fileName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase);
 
     public Task<ModelAnswer> PredictAsync(byte[] model, GoldenTable table, GoldenCheck check, GoldenTask task, CancellationToken ct) =>
-        Task.Run(() => Predict(model, table, task, ct), ct);
+        Task.Run(() => Predict(model, table, check.LabelColumn, task, ct), ct);
 
-    private static ModelAnswer Predict(byte[] model, GoldenTable table, GoldenTask task, CancellationToken ct)
+    private static ModelAnswer Predict(byte[] model, GoldenTable table, string? label, GoldenTask task, CancellationToken ct)
     {
         var ml = new MLContext(seed: 0);
         ITransformer transformer;
@@ -35,7 +35,7 @@ public sealed class MlNetModelRunner : IGoldenModelRunner
             throw new GoldenCheckException($"ML.NET cannot load the model: {ex.Message}");
         }
         var watch = Stopwatch.StartNew();
-        var scored = transformer.Transform(new GoldenDataView(table, input));
+        var scored = transformer.Transform(new GoldenDataView(table, input, label));
         if (task == GoldenTask.Regression)
         {
             var values = Read<float>(scored, "Score", table.RowCount, ct).Select(v => (double)v).ToList();

@@ -81,12 +81,15 @@ public sealed class OnnxModelRunner : IGoldenModelRunner
         var metadata = session.InputMetadata;
         if (check.FeatureColumns.Count > 0 && metadata.Count == 1)
         {
+            foreach (var feature in check.FeatureColumns)
+                GoldenTable.RefuseLabel(check.LabelColumn, feature);
             var (name, meta) = metadata.Single();
             var columns = check.FeatureColumns.Select(c => Numbers(table, c)).ToList();
             return [new Input(name, (start, rows) => FloatTensor(meta, rows, columns.Count, (r, c) => columns[c][start + r]))];
         }
         return metadata.Select(m =>
         {
+            GoldenTable.RefuseLabel(check.LabelColumn, m.Key);
             if (!table.Has(m.Key))
                 throw new GoldenCheckException($"The model's input '{m.Key}' has no golden column of that name; name the columns after the inputs or list feature columns.");
             if (m.Value.ElementDataType == TensorElementType.String)

@@ -68,6 +68,19 @@ public abstract class AuditTamperTests(DatabaseProvider provider) : IAsyncLifeti
     }
 
     [Fact]
+    public async Task A_stored_value_outside_its_type_breaks_the_chain_there_instead_of_stopping_the_verification()
+    {
+        await _chain.DisableTriggersAsync();
+        await _chain.RawAsync("""UPDATE audit_events SET "ActorKind" = 'Bogus' WHERE "Sequence" = 12""");
+
+        var result = await _chain.VerifyAsync();
+
+        Assert.False(result.IsValid);
+        Assert.Equal(12, result.FirstBadSequence);
+        Assert.Contains("cannot be read", result.Message);
+    }
+
+    [Fact]
     public async Task A_deleted_middle_row_is_named()
     {
         await _chain.DisableTriggersAsync();

@@ -175,6 +175,21 @@ public abstract class GoldenCheckTests(PortalApp app)
         Assert.Contains("sepal_width", run.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_model_that_reads_the_label_column_as_an_input_is_refused_and_never_shown_the_answers()
+    {
+        var s = await GoldenScenario.CreateAsync(app, GoldenData.Iris(50, seed: 3).Bytes);
+        await s.RegisterModelAsync("1.0.0", ("iris.onnx", GoldenData.Onnx()));
+        // The iris model's input sepal_width named as the check's label: a model that asks for the label could copy it to its answer.
+        await s.DefineAsync(GoldenScenario.IrisCheck() with { LabelColumn = "sepal_width" });
+
+        var (run, result) = await s.RunAsync("1.0.0");
+
+        Assert.Equal(JobRunState.Failed, run.State);
+        Assert.Null(result);
+        Assert.Contains("reads the label column 'sepal_width'", run.Reason, StringComparison.Ordinal);
+    }
+
     private static string RegistryHash(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
 }
 

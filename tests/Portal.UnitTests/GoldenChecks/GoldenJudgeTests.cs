@@ -47,6 +47,21 @@ public class GoldenJudgeTests
     }
 
     [Fact]
+    public void A_bound_whose_figure_was_not_reported_fails()
+    {
+        var check = Check(null, ("accuracy", 0.9), ("rmse", 1.0), ("demographic-parity-difference", 0.1));
+        check.SliceColumns = ["region", "age"];
+
+        var findings = GoldenJudge.Judge(check, [new("accuracy", "", 0.95), new("demographic-parity-difference", "region", 0.05)], null);
+
+        Assert.True(findings.Single(f => f.Metric == "accuracy").Passed);
+        Assert.True(findings.Single(f => f.Metric == "demographic-parity-difference" && f.Slice == "region").Passed);
+        Assert.False(findings.Single(f => f.Metric == "rmse").Passed);
+        Assert.False(findings.Single(f => f.Metric == "demographic-parity-difference" && f.Slice == "age").Passed);
+        Assert.All(findings.Where(f => !f.Passed), f => Assert.StartsWith("Not reported", f.Explanation, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_judged_figure_that_cannot_be_computed_fails()
     {
         var finding = GoldenJudge.Judge(Check(null, ("accuracy", 0.5)), [new("accuracy", "", double.NaN)], null).Single();

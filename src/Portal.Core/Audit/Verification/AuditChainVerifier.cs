@@ -44,7 +44,15 @@ public sealed class AuditChainVerifier
         _buffer.ResetWrittenCount();
         _previous.CopyTo(_buffer.GetSpan(33)[1..]);
         _buffer.Advance(33);
-        AuditCanonicalForm.Write(e, _buffer);
+        try
+        {
+            AuditCanonicalForm.Write(e, _buffer);
+        }
+        catch (Exception ex) when (Unreadable(ex))
+        {
+            Unreadable(ex.GetType().Name);
+            return false;
+        }
         var written = _buffer.WrittenMemory.Span;
         var hash = SHA256.HashData(written[1..]);
         if (!hash.AsSpan().SequenceEqual(e.Hash))
@@ -62,6 +70,17 @@ public sealed class AuditChainVerifier
         _expected++;
         return true;
     }
+
+    /// <summary>
+    /// The next event could not be read or put in canonical form (a stored value outside its type, written around the portal): the
+    /// chain breaks there, as it does at an edit, instead of the verification throwing and recording nothing.
+    /// </summary>
+    public void Unreadable(string why) =>
+        _failure ??= (_expected, $"Sequence {_expected}: the stored event cannot be read ({why}): its row was changed outside the portal.");
+
+    /// <summary>What reading or encoding a row throws when a stored value is outside its type.</summary>
+    public static bool Unreadable(Exception ex) => ex is InvalidOperationException or FormatException or InvalidCastException or ArgumentException
+        or OverflowException;
 
     public AuditVerificationResult Finish(IReadOnlyList<AuditCheckpoint> checkpoints, DateTimeOffset at, byte[]? trustedPublicKey = null)
     {
