@@ -157,6 +157,26 @@ public abstract class GoldenCrashTests(ManualGoldenPortal app)
         Assert.Equal("Timed out: no external runner claimed it.", timedOut.Reason);
     }
 
+    [Fact]
+    public async Task A_run_whose_worker_ended_while_running_it_three_times_fails_on_its_next_claim_without_running()
+    {
+        var s = await GoldenScenario.CreateAsync(app, GoldenData.Iris(30, seed: 23).Bytes);
+        await s.RegisterModelAsync("1.0.0", ("iris.onnx", GoldenData.Onnx()));
+        await s.DefineAsync(GoldenScenario.IrisCheck());
+        var run = await s.StartAsync("1.0.0");
+        // Three claims that never finished, as three start-up replays of a run that ended the process each time leave it.
+        await using (var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync())
+            await db.JobRuns.Where(r => r.Id == run.Id).ExecuteUpdateAsync(u => u.SetProperty(r => r.State, JobRunState.Running)
+                .SetProperty(r => r.Attempt, RunGoldenCheckJob.MaxAttempts));
+
+        await app.Service<RunGoldenCheckJob>().RunAsync(run.Id, app.Stop.Arm(null));
+
+        var (failed, result) = await s.FinishedAsync(run.Id);
+        Assert.Equal(JobRunState.Failed, failed.State);
+        Assert.StartsWith($"Stopped after {RunGoldenCheckJob.MaxAttempts} attempts", failed.Reason, StringComparison.Ordinal);
+        Assert.Null(result);
+    }
+
     private async Task<JobRun> StateAsync(Guid runId)
     {
         await using var db = await app.Service<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
