@@ -22,18 +22,12 @@ public sealed record AuditSubject(string Type, string Id)
 /// and chain hashes, the latest signed checkpoint and an RFC 6962 inclusion proof against it. Events
 /// newer than the checkpoint have no proof yet (<see cref="ProvenAuditEvent.InclusionProof"/> is null).
 /// </summary>
-public sealed class AuditProofService(IDbContextFactory<PortalDbContext> dbFactory, AuditTrailService trail)
+public sealed class AuditProofService(AuditTrailService trail)
 {
-    /// <summary>The events of a team about the given subjects, in sequence order, with proofs; the caller must be able to open the team.</summary>
-    public async Task<Result<AuditProofBundle>> ProveAsync(CallerAccess caller, string teamSlug, IReadOnlyCollection<AuditSubject> subjects, CancellationToken ct)
-    {
-        if (AccessGate.Check(caller, PortalAction.ViewTeam, teamSlug) is { } refused)
-            return refused;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return await ProveAsync(db, caller, teamSlug, subjects, ct);
-    }
-
-    /// <summary>The same on the caller's unit of work: an export reads its records and their proofs on one connection.</summary>
+    /// <summary>
+    /// The events of a team about the given subjects, in sequence order, with proofs, on the caller's unit of work: an export reads its
+    /// records and their proofs on one connection. Only the export job asks; its requester passed the export gate when it was started.
+    /// </summary>
     internal async Task<Result<AuditProofBundle>> ProveAsync(PortalDbContext db, CallerAccess caller, string teamSlug, IReadOnlyCollection<AuditSubject> subjects,
         CancellationToken ct)
     {

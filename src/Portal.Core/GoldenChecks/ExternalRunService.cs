@@ -100,7 +100,8 @@ public sealed class ExternalRunService(IDbContextFactory<PortalDbContext> dbFact
         if (Problems(results, check) is { Count: > 0 } problems)
             return GoldenCheckErrors.Invalid(problems);
         var version = await db.Versions.AsNoTracking().SingleAsync(v => v.Id == Guid.Parse(run.SubjectId), ct);
-        var model = (await FilesAsync(db, run, check, ct)).First(f => f.Role == "model");
+        if ((await FilesAsync(db, run, check, ct)).FirstOrDefault(f => f.Role == "model") is not { } model)
+            return GoldenCheckErrors.NoModelFile;
         run.TicketHash = null;
         try
         {
@@ -125,7 +126,8 @@ public sealed class ExternalRunService(IDbContextFactory<PortalDbContext> dbFact
         var run = await db.JobRuns.SingleOrDefaultAsync(r => r.Id == runId && r.External && db.Teams.Any(t => t.Id == r.TeamId && t.Slug == team), ct);
         if (run is null)
             return GoldenCheckErrors.RunNotFound;
-        if (run.IsFinished)
+        // Past its deadline a run is the sweeper's to fail, even before the sweeper has come by.
+        if (run.IsFinished || run.DeadlineAt < clock.GetUtcNow())
             return GoldenCheckErrors.RunFinished;
         if (run.TicketHash is null || string.IsNullOrEmpty(ticket)
             || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(run.TicketHash), Encoding.ASCII.GetBytes(Hash(ticket))))

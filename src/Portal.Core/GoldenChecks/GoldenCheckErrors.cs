@@ -14,7 +14,9 @@ public static class GoldenCheckErrors
     public static readonly Error NothingToClaim = Error.NotFound("golden-run.none-waiting", "No golden-check run is waiting for an external runner in this team.");
     public static readonly Error TicketInvalid = Error.Forbidden("golden-run.ticket-invalid", "The run ticket is missing, wrong or already used.");
     public static readonly Error FileNotInRun = Error.NotFound("golden-run.file-not-found", "This run has no file with that SHA-256.");
-    public static readonly Error RunFinished = Error.Conflict("golden-run.finished", "This run has already finished; start a new one.");
+    public static readonly Error RunFinished = Error.Conflict("golden-run.finished", "This run has already finished or passed its deadline; start a new one.");
+    public static readonly Error NoModelFile = Error.Conflict("golden-run.no-model-file",
+        "The version holds no file the runner could have run (its content lives outside the portal): a golden check needs the model's file here.");
 
     public static Error Invalid(IReadOnlyDictionary<string, string[]> fields) =>
         Error.Validation("golden-check.invalid", "The golden check is not valid: see the fields.", fields);

@@ -27,15 +27,18 @@ public static class GoldenScorer
             if (metric.Fairness)
             {
                 foreach (var (column, values) in sliceColumns)
-                    figures.Add(new GoldenFigure(name, column, Spread(metric, labels, predictions, values, positiveClass!)));
+                    figures.Add(new GoldenFigure(name, column, Finite(Spread(metric, labels, predictions, values, positiveClass!))));
                 continue;
             }
-            figures.Add(new GoldenFigure(name, "", Compute(metric, labels, predictions, all, positiveClass)));
+            figures.Add(new GoldenFigure(name, "", Finite(Compute(metric, labels, predictions, all, positiveClass))));
             foreach (var group in groups)
-                figures.Add(new GoldenFigure(name, group.Key, Compute(metric, labels, predictions, group.ToArray(), positiveClass)));
+                figures.Add(new GoldenFigure(name, group.Key, Finite(Compute(metric, labels, predictions, group.ToArray(), positiveClass))));
         }
         return figures;
     }
+
+    /// <summary>An infinite figure (a label of "Infinity", an error that overflows) is one that could not be computed, judged as such.</summary>
+    private static double Finite(double value) => double.IsInfinity(value) ? double.NaN : value;
 
     private static double Compute(GoldenMetricInfo metric, IReadOnlyList<string> labels, Predictions p, int[] rows, string? positive) => metric.Name switch
     {

@@ -102,7 +102,7 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
         await ProgressAsync(db, run, 30, ct);
         Reached("data-read", run.Id);
         if (kind == AssetKind.PromptTemplate)
-            return PromptOutcome(dataBytes, await ReadTemplateAsync(files, limits, ct), watch);
+            return PromptOutcome(dataBytes, await ReadTemplateAsync(files, limits, ct), watch, limits.Token);
         var model = files.FirstOrDefault(f => runners.Any(r => r.Accepts(f.Path)))
             ?? throw new GoldenCheckException("The version has no model file the portal can run (.onnx or an ML.NET .zip).");
         limits.Admit(model.Size, "model");
@@ -117,10 +117,15 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
         return new GoldenOutcome(runner.Runtime, model.Sha256, table.RowCount, watch.ElapsedMilliseconds, (long)answer.RuntimeTime.TotalMilliseconds, figures);
     }
 
-    private GoldenOutcome PromptOutcome(byte[] casesBytes, (string Text, string Sha256) template, Stopwatch watch)
+    /// <summary>Checked against the check's time limit case by case: rendering and matching run in this thread, not in a runtime the limit can stop.</summary>
+    private GoldenOutcome PromptOutcome(byte[] casesBytes, (string Text, string Sha256) template, Stopwatch watch, CancellationToken limit)
     {
         var cases = GoldenPromptCases.Parse(System.Text.Encoding.UTF8.GetString(casesBytes));
-        var failures = cases.Select(c => (c.Name, Reasons: GoldenPromptCases.Check(renderer, template.Text, c))).ToList();
+        var failures = cases.Select(c =>
+        {
+            limit.ThrowIfCancellationRequested();
+            return (c.Name, Reasons: GoldenPromptCases.Check(renderer, template.Text, c));
+        }).ToList();
         var figures = new List<GoldenFigure> { new(GoldenMetricCatalog.PassRate, "", failures.Count(f => f.Reasons.Count == 0) / (double)cases.Count) };
         // Each failing case is named with its reasons, so the Jobs page says what to fix.
         figures.AddRange(failures.Where(f => f.Reasons.Count > 0)

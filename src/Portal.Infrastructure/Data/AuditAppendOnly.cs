@@ -33,6 +33,11 @@ public static class AuditAppendOnly
     [
         $"CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events BEGIN SELECT RAISE(ABORT, '{Message}'); END;",
         $"CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events BEGIN SELECT RAISE(ABORT, '{Message}'); END;",
+        // INSERT OR REPLACE of an existing sequence deletes the row without firing the delete trigger (recursive triggers are off).
+        $"""
+        CREATE TRIGGER IF NOT EXISTS audit_events_no_replace BEFORE INSERT ON audit_events
+        WHEN EXISTS (SELECT 1 FROM audit_events WHERE "Sequence" = NEW."Sequence") BEGIN SELECT RAISE(ABORT, '{Message}'); END;
+        """,
     ];
 
     /// <summary>Re-creates the SQLite triggers if a table rebuild dropped them; the other providers keep theirs.</summary>

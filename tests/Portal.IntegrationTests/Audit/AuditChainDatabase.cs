@@ -93,7 +93,7 @@ public sealed class AuditChainDatabase : IAsyncDisposable
 
     /// <summary>What an administrator does first: take the append-only triggers away.</summary>
     public Task DisableTriggersAsync() => Provider == DatabaseProvider.Sqlite
-        ? RawAsync("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;")
+        ? RawAsync("DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete; DROP TRIGGER audit_events_no_replace;")
         : RawAsync("ALTER TABLE audit_events DISABLE TRIGGER USER;");
 
     /// <summary>The command-line verifier, run as its own process against this database and checkpoint directory.</summary>

@@ -55,6 +55,8 @@ public abstract class AuditTamperTests(DatabaseProvider provider) : IAsyncLifeti
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => _chain.RawAsync("""DELETE FROM audit_events WHERE "Sequence" = 3"""));
         if (provider == DatabaseProvider.PostgreSql)
             await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => _chain.RawAsync("TRUNCATE audit_events"));
+        if (provider == DatabaseProvider.Sqlite)
+            await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => _chain.RawAsync("""INSERT OR REPLACE INTO audit_events SELECT * FROM audit_events WHERE "Sequence" = 3"""));
         Assert.Equal(Enumerable.Range(1, 20).Select(i => (long)i), await _chain.SequencesAsync());
         Assert.True((await _chain.VerifyAsync()).IsValid);
     }
