@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Core.Jobs;
 using Portal.Core.Data;
 using Portal.Core.Lineage;
 using Portal.Core.Versions;
@@ -83,6 +84,13 @@ internal static class PolicyFacts
         var ids = checks.Select(c => c.Id).ToList();
         var runs = await db.GoldenCheckResults.AsNoTracking().Where(r => r.VersionId == versionId && ids.Contains(r.CheckId))
             .Select(r => new { r.CheckId, r.Passed, r.CompletedAt }).ToListAsync(ct);
+        // A run that could not finish (the model did not load, it timed out) counts as its check's latest run, failed: an older pass
+        // must not stand for a model the check last could not run.
+        var subject = versionId.ToString();
+        var errored = await db.JobRuns.AsNoTracking().Where(r => r.Kind == JobKinds.GoldenCheck && r.SubjectId == subject && r.State == JobRunState.Failed
+                && r.DefinitionId != null && ids.Contains(r.DefinitionId.Value) && r.FinishedAt != null)
+            .Select(r => new { CheckId = r.DefinitionId!.Value, Passed = false, CompletedAt = r.FinishedAt!.Value }).ToListAsync(ct);
+        runs.AddRange(errored);
         var latest = runs.GroupBy(r => r.CheckId).Select(g => g.OrderByDescending(r => r.CompletedAt).First())
             .Select(r => new GoldenRunFact(checks.Single(c => c.Id == r.CheckId).Name, r.Passed, r.CompletedAt)).ToList();
         return new GoldenFacts(checks.Count, latest, now);

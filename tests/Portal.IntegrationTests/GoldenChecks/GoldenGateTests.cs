@@ -55,6 +55,39 @@ public abstract class GoldenGateTests(PortalApp app)
     }
 
     [Fact]
+    public async Task A_check_whose_latest_run_could_not_finish_fails_the_rule_despite_an_older_pass()
+    {
+        var lifecycle = await LifecycleScenario.CreateAsync(app, NeedsGoldenCheck);
+        var s = await GoldenScenario.CreateAsync(app, GoldenData.Iris(100, seed: 29).Bytes, existingAsset: lifecycle.Asset);
+        await s.RegisterModelAsync("1.0.0", ("iris.onnx", GoldenData.Onnx()));
+        await s.LogEvaluationAsync("1.0.0", 0.95);
+        await s.DefineAsync(GoldenScenario.IrisCheck() with { Thresholds = new Dictionary<string, double>() });
+        var (passed, result) = await s.RunAsync("1.0.0");
+        Assert.True(result!.Passed);
+        // The next run of the same check on the same version did not finish (it timed out, as the sweeper records it).
+        await using (var db = await app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<Portal.Core.Data.PortalDbContext>>().CreateDbContextAsync())
+        {
+            var now = DateTimeOffset.UtcNow;
+            var errored = new Portal.Core.Jobs.JobRun
+            {
+                Kind = passed.Kind, TeamId = passed.TeamId, SubjectType = passed.SubjectType, SubjectId = passed.SubjectId, SubjectLabel = passed.SubjectLabel,
+                DefinitionId = passed.DefinitionId, Trigger = "schedule", RequestedBy = "test", QueuedAt = now, DeadlineAt = now,
+            };
+            errored.Claim(now);
+            errored.Fail(now.AddSeconds(1), "Timed out: the run did not finish in time (the worker may have stopped).");
+            db.JobRuns.Add(errored);
+            await db.SaveChangesAsync();
+        }
+        await lifecycle.RequestAsync(s.Contributor, "1.0.0", "Staging");
+
+        var refused = await lifecycle.RequestAsync(s.Contributor, "1.0.0", "Production");
+
+        Assert.Equal("policy.failed", refused.Error?.Code);
+        var rule = Assert.Single(refused.Error!.Fields!, f => f.Key.Contains("golden check passed within 7 days", StringComparison.Ordinal));
+        Assert.Contains("'holdout' failed its latest run", rule.Value[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_policy_asking_for_a_golden_check_refuses_an_asset_that_defines_none()
     {
         var lifecycle = await LifecycleScenario.CreateAsync(app, NeedsGoldenCheck);
