@@ -74,7 +74,6 @@ public sealed class ServiceAuthorizationMatrixTests(SqlitePortal app) : IClassFi
         ["AuditTrailService.ListCheckpointsAsync"] = GlobalReaders,
         ["AuditTrailService.CheckpointFileAsync"] = GlobalReaders,
         ["AuditTrailService.ExportAsync"] = GlobalReaders,
-        ["AuditProofService.ProveAsync"] = Readers,
         // Without a team in the filter: only those who read every team.
         ["AuditQueryService.SearchAsync"] = GlobalReaders,
         ["PolicyService.DryRunAsync"] = Readers,
