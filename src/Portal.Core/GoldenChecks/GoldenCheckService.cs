@@ -126,8 +126,7 @@ public sealed class GoldenCheckService(IDbContextFactory<PortalDbContext> dbFact
         if (v.ArchivedAt is not null || v.PurgedAt is not null)
             return GoldenCheckErrors.VersionArchived;
         var key = idempotencyKey is null ? null : $"{caller.Actor.PersonKey}:{idempotencyKey}";
-        if (key is not null && await db.JobRuns.AsNoTracking().Where(r => r.Kind == JobKinds.GoldenCheck && r.IdempotencyKey == key).Select(JobRunView.From)
-                .SingleOrDefaultAsync(ct) is { } replay)
+        if (key is not null && await ReplayAsync(db, key, definition.Id, v.Id, ct) is { } replay)
             return replay;
         var now = clock.GetUtcNow();
         var run = await GoldenCheckRuns.PlanAsync(db, definition, v, target.Name, target.Kind, InProcess, caller.Actor.Kind switch { ActorKind.User => "on-demand", ActorKind.ServicePrincipal => "api", _ => "system" },
@@ -141,11 +140,26 @@ public sealed class GoldenCheckService(IDbContextFactory<PortalDbContext> dbFact
         {
             // A retry with the same key, sent while the first was being saved, won: the answer is its run.
             db.ChangeTracker.Clear();
-            return await db.JobRuns.AsNoTracking().Where(r => r.Kind == JobKinds.GoldenCheck && r.IdempotencyKey == key).Select(JobRunView.From).SingleAsync(ct);
+            return (await ReplayAsync(db, key, definition.Id, v.Id, ct))!.Value;
         }
         if (!run.External)
             queue.Enqueue(run.Id);
         return await db.JobRuns.AsNoTracking().Where(r => r.Id == run.Id).Select(JobRunView.From).SingleAsync(ct);
+    }
+
+    /// <summary>
+    /// The run an earlier start with the same key made, or null. The same key sent for another check or version is refused: answering with
+    /// the first run would tell a pipeline its new check had started.
+    /// </summary>
+    private static async Task<Result<JobRunView>?> ReplayAsync(PortalDbContext db, string key, Guid check, Guid version, CancellationToken ct)
+    {
+        var earlier = await db.JobRuns.AsNoTracking().Where(r => r.Kind == JobKinds.GoldenCheck && r.IdempotencyKey == key)
+            .Select(r => new { r.Id, r.DefinitionId, r.SubjectId }).SingleOrDefaultAsync(ct);
+        if (earlier is null)
+            return null;
+        if (earlier.DefinitionId != check || earlier.SubjectId != version.ToString())
+            return RegistryErrors.IdempotencyReuse;
+        return await db.JobRuns.AsNoTracking().Where(r => r.Id == earlier.Id).Select(JobRunView.From).SingleAsync(ct);
     }
 
     /// <summary>An asset's results, newest first (at most <see cref="HistoryLimit"/>), optionally of one check: the history chart's data.</summary>

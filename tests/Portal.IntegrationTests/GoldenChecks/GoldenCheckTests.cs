@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.ML;
 using Portal.Core.Assets;
+using Portal.Core.Common;
 using Portal.Core.GoldenChecks;
 using Portal.Core.Jobs;
 using Portal.Core.Versions;
@@ -188,6 +189,26 @@ public abstract class GoldenCheckTests(PortalApp app)
         Assert.Equal(JobRunState.Failed, run.State);
         Assert.Null(result);
         Assert.Contains("reads the label column 'sepal_width'", run.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_start_repeated_with_its_idempotency_key_answers_the_same_run_and_the_key_sent_for_another_version_is_refused()
+    {
+        var s = await GoldenScenario.CreateAsync(app, GoldenData.Iris(30, seed: 31).Bytes);
+        await s.RegisterModelAsync("1.0.0", ("iris.onnx", GoldenData.Onnx()));
+        await s.RegisterModelAsync("1.1.0", ("iris.onnx", GoldenData.Onnx(GoldenData.WorseBias)));
+        await s.DefineAsync(GoldenScenario.IrisCheck());
+        var key = $"pipeline-{Guid.NewGuid():N}";
+        Task<Result<JobRunView>> Start(string version) => app.InScopeAsync<GoldenCheckService, Result<JobRunView>>(x =>
+            x.StartAsync(s.Contributor, "marketing", s.Asset, "holdout", version, key));
+
+        var first = await Start("1.0.0");
+        var again = await Start("1.0.0");
+        var elsewhere = await Start("1.1.0");
+
+        Assert.True(first.IsSuccess, first.Error?.Message);
+        Assert.Equal(first.Value.Id, again.Value.Id);
+        Assert.Equal("idempotency.key-reused", elsewhere.Error?.Code);
     }
 
     private static string RegistryHash(byte[] bytes) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
