@@ -124,7 +124,7 @@ public sealed class AuditTrailService(IDbContextFactory<PortalDbContext> dbFacto
                 if (!await events.MoveNextAsync())
                     break;
             }
-            catch (Exception ex) when (AuditChainVerifier.Unreadable(ex) && !ct.IsCancellationRequested)
+            catch (Exception ex) when (AuditChainVerifier.IsUnreadableRow(ex) && !ct.IsCancellationRequested)
             {
                 // A row EF Core cannot materialize (an enum or id no writer of the portal stores) ends the read as a break.
                 verifier.Unreadable(ex.GetType().Name);

@@ -86,20 +86,19 @@ public sealed class RenderExportJob(IDbContextFactory<PortalDbContext> dbFactory
 
     /// <summary>
     /// Finishes an export once: in one unit, a conditional update claims it (a second worker's waits for the first to commit and then
-    /// finds it finished), then <paramref name="finish"/> sets what it became and records the event. False when it was already finished.
+    /// finds it finished), then <paramref name="finish"/> sets what it became and records the event; an export already finished is left alone.
     /// </summary>
-    private static async Task<bool> FinishAsync(PortalDbContext db, Guid exportId, CancellationToken ct, Action<AuditExport> finish)
+    private static async Task FinishAsync(PortalDbContext db, Guid exportId, CancellationToken ct, Action<AuditExport> finish)
     {
         await using var tx = await db.BeginUnitAsync(ct);
         var claimed = await db.AuditExports.Where(x => x.Id == exportId && (x.State == ExportState.Queued || x.State == ExportState.Running))
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ProgressNote, "Finishing"), ct);
         if (claimed == 0)
-            return false;
+            return;
         var export = await db.AuditExports.SingleAsync(x => x.Id == exportId, ct);
         finish(export);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return true;
     }
 
     private void Fail(PortalDbContext db, AuditExport export, Actor job, string failure, string error)

@@ -40,11 +40,8 @@ public sealed class RunGoldenCheckJob(IDbContextFactory<PortalDbContext> dbFacto
             return;
         if (run.Attempt > MaxAttempts)
         {
-            var now = clock.GetUtcNow();
-            var reason = $"Stopped after {MaxAttempts} attempts that did not finish (the portal's worker ended while running it): the model or the golden file may need more memory than the portal gives a check.";
-            run.Fail(now, reason);
-            db.Record(Actor.Job(Id), now, "golden-check.errored", "version", run.SubjectId, run.TeamId, after: new { Run = runId, Reason = reason });
-            await db.SaveChangesAsync(ct);
+            await FailAsync(db, runId, $"Stopped after {MaxAttempts} attempts that did not finish (the portal's worker ended while running it): " +
+                "the model or the golden file may need more memory than the portal gives a check.", Actor.Job(Id));
             return;
         }
         try

@@ -48,7 +48,7 @@ public sealed class AuditChainVerifier
         {
             AuditCanonicalForm.Write(e, _buffer);
         }
-        catch (Exception ex) when (Unreadable(ex))
+        catch (Exception ex) when (IsUnreadableRow(ex))
         {
             Unreadable(ex.GetType().Name);
             return false;
@@ -79,7 +79,7 @@ public sealed class AuditChainVerifier
         _failure ??= (_expected, $"Sequence {_expected}: the stored event cannot be read ({why}): its row was changed outside the portal.");
 
     /// <summary>What reading or encoding a row throws when a stored value is outside its type.</summary>
-    public static bool Unreadable(Exception ex) => ex is InvalidOperationException or FormatException or InvalidCastException or ArgumentException
+    public static bool IsUnreadableRow(Exception ex) => ex is InvalidOperationException or FormatException or InvalidCastException or ArgumentException
         or OverflowException;
 
     public AuditVerificationResult Finish(IReadOnlyList<AuditCheckpoint> checkpoints, DateTimeOffset at, byte[]? trustedPublicKey = null)
