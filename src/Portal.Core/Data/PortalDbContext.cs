@@ -23,6 +23,9 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     /// <summary>When this context's transaction took the audit chain's lock (a Stopwatch timestamp), until the transaction ends.</summary>
     internal long? ChainHeldSince { get; set; }
 
+    /// <summary>Whether this context's transaction wrote events that PostgreSQL appends to the chain when it commits.</summary>
+    internal bool ChainAppendsAtCommit { get; set; }
+
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<User> Users => Set<User>();
     public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();

@@ -27,14 +27,31 @@ public static class AuditCanonicalForm
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>
+    /// The canonical bytes after the format version and the sequence: what PostgreSQL's commit hashes behind the two when it numbers
+    /// the event (AuditChainAtCommit), so the form is written in one place.
+    /// </summary>
+    public static byte[] AfterSequence(AuditEvent e)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        WriteAfterSequence(e, buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     /// <summary>Writes the canonical bytes into a caller's buffer, so verifying a long chain allocates little.</summary>
     public static void Write(AuditEvent e, IBufferWriter<byte> output)
     {
-        var head = output.GetSpan(17);
+        var head = output.GetSpan(9);
         head[0] = FormatVersion;
         BinaryPrimitives.WriteInt64BigEndian(head[1..], e.Sequence);
-        BinaryPrimitives.WriteInt64BigEndian(head[9..], e.OccurredAt.ToUnixTimeMilliseconds());
-        output.Advance(17);
+        output.Advance(9);
+        WriteAfterSequence(e, output);
+    }
+
+    private static void WriteAfterSequence(AuditEvent e, IBufferWriter<byte> output)
+    {
+        BinaryPrimitives.WriteInt64BigEndian(output.GetSpan(8), e.OccurredAt.ToUnixTimeMilliseconds());
+        output.Advance(8);
         WriteText(output, ActorKindText(e.ActorKind));
         WriteText(output, e.ActorId);
         WriteText(output, e.ActorName);

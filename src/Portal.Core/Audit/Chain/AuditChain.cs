@@ -9,12 +9,17 @@ namespace Portal.Core.Audit.Chain;
 /// The one place where audit events join the chain: every SaveChanges that adds events runs here
 /// (see <see cref="PortalDbContext"/>). Inside the save's transaction it takes the chain lock,
 /// reads the head, and gives each new event the next sequence and its hash, so writers on several
-/// portal instances produce one gap-free chain and a failed save leaves no hole.
+/// portal instances produce one gap-free chain and a failed save leaves no hole. On PostgreSQL the
+/// database does that part inside the commit (<c>AuditChainAtCommit</c>): the portal writes each event
+/// with its canonical form after the sequence, and the lock is held for no round trip at all.
 /// </summary>
 public static class AuditChain
 {
     /// <summary>The PostgreSQL advisory lock key for the chain ("AUDITCHN").</summary>
     public const long PostgresLockKey = 0x4155_4449_5443_484E;
+
+    /// <summary>Where PostgreSQL keeps a transaction's events until its commit appends them to the chain (AuditChainAtCommit).</summary>
+    public const string PendingTable = "audit_pending";
 
     public static bool HasPending(DbContext db) =>
         db.ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added);
@@ -54,9 +59,11 @@ public static class AuditChain
     public static InvalidOperationException SynchronousSaveRefused() =>
         new("Audit events are saved with SaveChangesAsync, which appends them to the chain.");
 
-    /// <summary>Numbers and hashes the new events, in the order they were recorded. Returns them.</summary>
+    /// <summary>Numbers and hashes the new events, in the order they were recorded, or readies them for the commit that will. Returns them.</summary>
     private static async Task<List<EntityEntry<AuditEvent>>> AppendAsync(PortalDbContext db, CancellationToken ct)
     {
+        if (AppendsAtCommit(db))
+            return ReadyForCommit(db);
         var asked = Stopwatch.GetTimestamp();
         var head = await LockAndReadHeadAsync(db, ct);
         AuditChainMetrics.RecordWait(asked);
@@ -106,6 +113,26 @@ public static class AuditChain
         }
     }
 
+    /// <summary>PostgreSQL numbers and hashes a transaction's events when it commits, under the chain's lock (AuditChainAtCommit).</summary>
+    internal static bool AppendsAtCommit(PortalDbContext db) => db.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <summary>
+    /// The events keep their placeholder sequences, which fall in the order they were recorded (<see cref="PendingSequenceGenerator"/>),
+    /// and carry their canonical form after the sequence where the hash will be: the database hashes exactly the bytes the verifier will.
+    /// </summary>
+    private static List<EntityEntry<AuditEvent>> ReadyForCommit(PortalDbContext db)
+    {
+        var added = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList();
+        foreach (var entry in added)
+        {
+            var e = entry.Entity;
+            e.OccurredAt = AuditCanonicalForm.Normalize(e.OccurredAt);
+            e.Hash = AuditCanonicalForm.AfterSequence(e);
+        }
+        db.ChainAppendsAtCommit = true;
+        return added;
+    }
+
     private static void Renew(List<EntityEntry<AuditEvent>> events) => events.ForEach(e => e.State = EntityState.Added);
 
     private sealed record ChainHead(long Sequence, byte[] Hash);
@@ -115,29 +142,25 @@ public static class AuditChain
     /// for it, and each round trip inside it lengthens every writer's wait. The two statements still run one after the other,
     /// each with its own snapshot (read committed), so the head read sees every append committed before the lock was granted.
     /// SQLite needs no lock statement: its transactions begin IMMEDIATE, so the write lock is already held and other writers wait.
+    /// PostgreSQL takes its lock inside the commit instead (<see cref="AppendsAtCommit"/>).
     /// </summary>
     private static async Task<ChainHead?> LockAndReadHeadAsync(PortalDbContext db, CancellationToken ct)
     {
         const string head = """SELECT "Sequence", "Hash" FROM audit_events ORDER BY "Sequence" DESC LIMIT 1""";
-        var (lockSql, headSql, lockReturnsRow) = db.ProviderName switch
-        {
-            "Npgsql.EntityFrameworkCore.PostgreSQL" => ($"SELECT pg_advisory_xact_lock({PostgresLockKey});", head, true),
-            "Microsoft.EntityFrameworkCore.SqlServer" => (
-                "EXEC sp_getapplock @Resource = N'portal.audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction';",
-                "SELECT TOP (1) [Sequence], [Hash] FROM [audit_events] ORDER BY [Sequence] DESC", false),
-            _ => ("", head, false),
-        };
-        await using var command = db.InTransaction(lockSql + headSql);
+        var sql = db.ProviderName == "Microsoft.EntityFrameworkCore.SqlServer"
+            ? "EXEC sp_getapplock @Resource = N'portal.audit_chain', @LockMode = N'Exclusive', @LockOwner = N'Transaction';"
+                + "SELECT TOP (1) [Sequence], [Hash] FROM [audit_events] ORDER BY [Sequence] DESC"
+            : head;
+        await using var command = db.InTransaction(sql);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        if (lockReturnsRow)
-            await reader.NextResultAsync(ct);
         return await reader.ReadAsync(ct) ? new ChainHead(reader.GetInt64(0), (byte[])reader.GetValue(1)) : null;
     }
 }
 
 /// <summary>
 /// Gives each new event a distinct negative placeholder key until the chain assigns its sequence at
-/// save time, so one save may record several events (they would otherwise all share the key 0).
+/// save time (or, on PostgreSQL, at commit), so one save may record several events (they would otherwise all share the key 0).
+/// The placeholders fall as events are recorded: the commit on PostgreSQL numbers a transaction's events in that order.
 /// EF Core allows temporary values only for store-generated keys, so the placeholders are plain values;
 /// every save of new events runs through <see cref="AuditChain"/>, which replaces them.
 /// </summary>

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Core.Data;
@@ -7,7 +8,7 @@ namespace Portal.Core.Audit.Chain;
 
 /// <summary>
 /// Records how long a transaction held the audit chain's lock when the transaction ends, whoever opened it: the lock is released by
-/// the commit or rollback, which a unit of work makes itself. A transaction disposed without either (an early return) is not counted;
+/// the commit or rollback, which a unit of work makes itself. On PostgreSQL the lock is taken and released inside the commit. A transaction disposed without either (an early return) is not counted;
 /// the next transaction of the context starts unheld.
 /// </summary>
 public sealed class ChainHoldInterceptor : DbTransactionInterceptor
@@ -31,6 +32,19 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
         return ValueTask.FromResult(result);
     }
 
+    public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        Appending(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+        InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        Appending(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -49,16 +63,25 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
 
     private static void Unheld(DbContext? context)
     {
-        if (context is PortalDbContext db)
-            db.ChainHeldSince = null;
+        if (context is not PortalDbContext db)
+            return;
+        db.ChainHeldSince = null;
+        db.ChainAppendsAtCommit = false;
+    }
+
+    /// <summary>On PostgreSQL the commit itself takes the chain's lock and appends the events: its wait for the lock is in this hold.</summary>
+    private static void Appending(DbContext? context)
+    {
+        if (context is PortalDbContext { ChainAppendsAtCommit: true } db)
+            db.ChainHeldSince = Stopwatch.GetTimestamp();
     }
 
     private static void Ended(DbContext? context)
     {
-        if (context is PortalDbContext { ChainHeldSince: { } since } db)
-        {
+        if (context is not PortalDbContext db)
+            return;
+        if (db.ChainHeldSince is { } since)
             AuditChainMetrics.RecordHold(since);
-            db.ChainHeldSince = null;
-        }
+        Unheld(db);
     }
 }
