@@ -62,8 +62,9 @@ public sealed class ArchiveBlobMover(IDbContextFactory<PortalDbContext> dbFactor
         Reached(ArchiveSteps.Verified, runId);
         await using (var tx = await db.BeginUnitAsync(ct))
         {
-            // The event first: its save takes the audit chain's lock, which every audited writer takes before its rows (an upload of
-            // the same content updates this blob's row after it). Rolled back with the flip when nothing flips.
+            // The event first: where its save takes the audit chain's lock (SQLite, SQL Server), every audited writer takes it before its
+            // rows (an upload of the same content updates this blob's row after it); PostgreSQL takes it at commit, after every row.
+            // Rolled back with the flip when nothing flips.
             db.Record(actor, clock.GetUtcNow(), "blob.archived", "blob", sha256, before: new { Location = BlobLocation.Hot },
                 after: new { Location = BlobLocation.Cold, blob.Size, Run = runId });
             await db.SaveChangesAsync(ct);

@@ -134,7 +134,8 @@ public sealed class ArtifactService(IDbContextFactory<PortalDbContext> dbFactory
         try
         {
             // The archiving rule reads this one column instead of searching the audit trail for downloads: written with the event, or not at all.
-            // The event first: every audited writer takes the chain's lock before its rows, and one that took a row first could deadlock with them.
+            // The event first: where the chain's lock is taken in the save (SQLite, SQL Server) every audited writer takes it before its rows,
+            // and one that took a row first could deadlock with them. PostgreSQL takes it at commit, after every row (ADR-010).
             await using var unit = await db.BeginUnitAsync(ct);
             db.Record(caller.Actor, now, "artifact.downloaded", "version", versionId.ToString(), found.Value.TeamId,
                 after: new { artifact.Path, artifact.Sha256 });

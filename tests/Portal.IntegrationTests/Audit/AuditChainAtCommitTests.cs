@@ -8,7 +8,10 @@ using Portal.Testing;
 
 namespace Portal.IntegrationTests.Audit;
 
-/// <summary>PostgreSQL appends a transaction's events to the chain inside its commit, from the pending table (AuditChainAtCommit).</summary>
+/// <summary>
+/// PostgreSQL appends a transaction's events to the chain inside its commit, from the pending table (AuditChainAtCommit); on every
+/// provider the events of a transaction join the chain in the order they were recorded.
+/// </summary>
 public sealed class AuditChainAtCommitTests
 {
     [Fact]
@@ -41,10 +44,11 @@ public sealed class AuditChainAtCommitTests
         Assert.True((await chain.VerifyAsync()).IsValid);
     }
 
-    [Fact]
-    public async Task Events_of_one_transaction_join_the_chain_in_the_order_recorded_and_their_hashes_verify()
+    [Theory]
+    [MemberData(nameof(AuditChainDatabase.Providers), MemberType = typeof(AuditChainDatabase))]
+    public async Task Events_of_one_transaction_join_the_chain_in_the_order_recorded_and_their_hashes_verify(DatabaseProvider provider)
     {
-        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        await using var chain = await AuditChainDatabase.CreateAsync(provider);
         await using (var db = await chain.Factory.CreateDbContextAsync())
         {
             await using var unit = await db.Database.BeginTransactionAsync();
@@ -62,7 +66,8 @@ public sealed class AuditChainAtCommitTests
         await using var read = await chain.Factory.CreateDbContextAsync();
         var subjects = await read.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.SubjectId).ToListAsync();
         Assert.Equal(["save-0-event-0", "save-0-event-1", "save-1-event-0", "save-1-event-1", "save-2-event-0"], subjects);
-        Assert.Equal(0L, await PendingCountAsync(chain));
+        if (provider == DatabaseProvider.PostgreSql)
+            Assert.Equal(0L, await PendingCountAsync(chain));
         Assert.True((await chain.VerifyAsync()).IsValid);
     }
 
@@ -71,7 +76,11 @@ public sealed class AuditChainAtCommitTests
         await using var connection = (NpgsqlConnection)chain.RawConnection();
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT column_name || ' ' || data_type || ' ' || is_nullable FROM information_schema.columns WHERE table_name = @t ORDER BY ordinal_position",
+            // format_type names lengths too (character varying(200)): a column widened in one table only differs here.
+            """
+            SELECT attname || ' ' || format_type(atttypid, atttypmod) || CASE WHEN attnotnull THEN ' not null' ELSE '' END
+            FROM pg_attribute WHERE attrelid = @t::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+            """,
             connection);
         command.Parameters.AddWithValue("t", table);
         var columns = new List<string>();

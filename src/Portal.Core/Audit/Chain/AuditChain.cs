@@ -71,7 +71,7 @@ public static class AuditChain
         db.ChainHeldSince ??= Stopwatch.GetTimestamp();
         var sequence = head?.Sequence ?? 0;
         var previous = head?.Hash ?? AuditCanonicalForm.GenesisHash.ToArray();
-        var added = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList();
+        var added = Added(db);
         foreach (var entry in added)
         {
             var e = entry.Entity;
@@ -122,7 +122,8 @@ public static class AuditChain
     /// </summary>
     private static List<EntityEntry<AuditEvent>> ReadyForCommit(PortalDbContext db)
     {
-        var added = db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added).ToList();
+        // Written in this order, and the commit appends them in the order they were written.
+        var added = Added(db);
         foreach (var entry in added)
         {
             var e = entry.Entity;
@@ -132,6 +133,14 @@ public static class AuditChain
         db.ChainAppendsAtCommit = true;
         return added;
     }
+
+    /// <summary>
+    /// The new events in the order they were recorded, which the change tracker's own order is not: placeholders fall as events are
+    /// recorded (<see cref="PendingSequenceGenerator"/>); events of a failed save that were numbered keep their order, first.
+    /// </summary>
+    private static List<EntityEntry<AuditEvent>> Added(PortalDbContext db) =>
+        db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added)
+            .OrderBy(e => e.Entity.Sequence < 0).ThenBy(e => Math.Abs(e.Entity.Sequence)).ToList();
 
     private static void Renew(List<EntityEntry<AuditEvent>> events) => events.ForEach(e => e.State = EntityState.Added);
 
