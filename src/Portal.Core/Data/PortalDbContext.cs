@@ -23,8 +23,8 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     /// <summary>When this context's transaction took the audit chain's lock (a Stopwatch timestamp), until the transaction ends.</summary>
     internal long? ChainHeldSince { get; set; }
 
-    /// <summary>Whether this context's transaction wrote events that PostgreSQL appends to the chain when it commits.</summary>
-    internal bool ChainAppendsAtCommit { get; set; }
+    /// <summary>On PostgreSQL, the events this context's transaction saved, written just before it commits (AuditChain).</summary>
+    internal List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<AuditEvent>>? ChainEventsAtCommit { get; set; }
 
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<User> Users => Set<User>();

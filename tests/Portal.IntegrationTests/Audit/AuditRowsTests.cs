@@ -37,7 +37,7 @@ public sealed class AuditRowsTests
 
         await using var read = await chain.Factory.CreateDbContextAsync();
         var stored = await read.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
-        // In the order recorded; on PostgreSQL the commit numbered and hashed them (AuditChainAtCommit), elsewhere the save, in memory too.
+        // In the order recorded; on PostgreSQL the commit numbered and hashed them (AuditChainNumbering), elsewhere the save, in memory too.
         Assert.Equal([1L, 2L, 3L], stored.Select(e => e.Sequence));
         var numberedInMemory = provider != DatabaseProvider.PostgreSql;
         if (numberedInMemory)

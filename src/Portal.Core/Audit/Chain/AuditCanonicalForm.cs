@@ -28,8 +28,8 @@ public static class AuditCanonicalForm
     }
 
     /// <summary>
-    /// The canonical bytes after the format version and the sequence: what PostgreSQL's commit hashes behind the two when it numbers
-    /// the event (AuditChainAtCommit), so the form is written in one place.
+    /// The canonical bytes after the format version and the sequence: what PostgreSQL's trigger hashes behind the two when it numbers
+    /// the event (AuditChainNumbering), so the form is written in one place.
     /// </summary>
     public static byte[] AfterSequence(AuditEvent e)
     {

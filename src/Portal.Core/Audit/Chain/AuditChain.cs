@@ -9,17 +9,16 @@ namespace Portal.Core.Audit.Chain;
 /// The one place where audit events join the chain: every SaveChanges that adds events runs here
 /// (see <see cref="PortalDbContext"/>). Inside the save's transaction it takes the chain lock,
 /// reads the head, and gives each new event the next sequence and its hash, so writers on several
-/// portal instances produce one gap-free chain and a failed save leaves no hole. On PostgreSQL the
-/// database does that part inside the commit (<c>AuditChainAtCommit</c>): the portal writes each event
-/// with its canonical form after the sequence, and the lock is held for no round trip at all.
+/// portal instances produce one gap-free chain and a failed save leaves no hole. On PostgreSQL a
+/// trigger does that part as the events are inserted (<c>AuditChainNumbering</c>), and the portal inserts
+/// a transaction's events just before it commits (<see cref="ChainHoldInterceptor"/>), each with its
+/// canonical form after the sequence: the lock is held for that INSERT and the COMMIT only, and taken
+/// after every row lock of the transaction, so no order of saves can deadlock on it.
 /// </summary>
 public static class AuditChain
 {
     /// <summary>The PostgreSQL advisory lock key for the chain ("AUDITCHN").</summary>
     public const long PostgresLockKey = 0x4155_4449_5443_484E;
-
-    /// <summary>Where PostgreSQL keeps a transaction's events until its commit appends them to the chain (AuditChainAtCommit).</summary>
-    public const string PendingTable = "audit_pending";
 
     public static bool HasPending(DbContext db) =>
         db.ChangeTracker.Entries<AuditEvent>().Any(e => e.State == EntityState.Added);
@@ -59,11 +58,15 @@ public static class AuditChain
     public static InvalidOperationException SynchronousSaveRefused() =>
         new("Audit events are saved with SaveChangesAsync, which appends them to the chain.");
 
+    /// <summary>On PostgreSQL a transaction's events are written as it commits, which waits for the chain's lock: asynchronously.</summary>
+    public static InvalidOperationException SynchronousCommitRefused() =>
+        new("A transaction that saved audit events is committed with CommitAsync, which appends them to the chain.");
+
     /// <summary>Numbers and hashes the new events, in the order they were recorded, or readies them for the commit that will. Returns them.</summary>
     private static async Task<List<EntityEntry<AuditEvent>>> AppendAsync(PortalDbContext db, CancellationToken ct)
     {
-        if (AppendsAtCommit(db))
-            return ReadyForCommit(db);
+        if (NumbersInDatabase(db))
+            return ReadyForDatabase(db);
         var asked = Stopwatch.GetTimestamp();
         var head = await LockAndReadHeadAsync(db, ct);
         AuditChainMetrics.RecordWait(asked);
@@ -103,7 +106,10 @@ public static class AuditChain
         try
         {
             var rows = await save(acceptAllChangesOnSuccess, ct);
-            await AuditRows.InsertAsync(db, events, ct);
+            if (NumbersInDatabase(db))
+                (db.ChainEventsAtCommit ??= []).AddRange(events);
+            else
+                await AuditRows.InsertAsync(db, events, ct);
             return rows + events.Count;
         }
         catch
@@ -113,16 +119,29 @@ public static class AuditChain
         }
     }
 
-    /// <summary>PostgreSQL numbers and hashes a transaction's events when it commits, under the chain's lock (AuditChainAtCommit).</summary>
-    internal static bool AppendsAtCommit(PortalDbContext db) => db.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+    /// <summary>PostgreSQL numbers and hashes events as they are inserted, under the chain's lock (AuditChainNumbering).</summary>
+    internal static bool NumbersInDatabase(PortalDbContext db) => db.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <summary>
+    /// Writes the events a PostgreSQL transaction saved, as it is about to commit: the INSERT's trigger takes the chain's lock, which
+    /// the COMMIT right after releases. The hold, its wait included, starts here.
+    /// </summary>
+    internal static async Task WriteBeforeCommitAsync(PortalDbContext db, CancellationToken ct)
+    {
+        if (db.ChainEventsAtCommit is not { Count: > 0 } events)
+            return;
+        db.ChainHeldSince = Stopwatch.GetTimestamp();
+        await AuditRows.InsertAsync(db, events, ct);
+        db.ChainEventsAtCommit = null;
+    }
 
     /// <summary>
     /// The events keep their placeholder sequences, which fall in the order they were recorded (<see cref="PendingSequenceGenerator"/>),
     /// and carry their canonical form after the sequence where the hash will be: the database hashes exactly the bytes the verifier will.
     /// </summary>
-    private static List<EntityEntry<AuditEvent>> ReadyForCommit(PortalDbContext db)
+    private static List<EntityEntry<AuditEvent>> ReadyForDatabase(PortalDbContext db)
     {
-        // Written in this order, and the commit appends them in the order they were written.
+        // Written in this order, and numbered in the order they are written.
         var added = Added(db);
         foreach (var entry in added)
         {
@@ -130,7 +149,6 @@ public static class AuditChain
             e.OccurredAt = AuditCanonicalForm.Normalize(e.OccurredAt);
             e.Hash = AuditCanonicalForm.AfterSequence(e);
         }
-        db.ChainAppendsAtCommit = true;
         return added;
     }
 
@@ -151,7 +169,7 @@ public static class AuditChain
     /// for it, and each round trip inside it lengthens every writer's wait. The two statements still run one after the other,
     /// each with its own snapshot (read committed), so the head read sees every append committed before the lock was granted.
     /// SQLite needs no lock statement: its transactions begin IMMEDIATE, so the write lock is already held and other writers wait.
-    /// PostgreSQL takes its lock inside the commit instead (<see cref="AppendsAtCommit"/>).
+    /// PostgreSQL takes its lock in the trigger that numbers the events instead (<see cref="NumbersInDatabase"/>).
     /// </summary>
     private static async Task<ChainHead?> LockAndReadHeadAsync(PortalDbContext db, CancellationToken ct)
     {

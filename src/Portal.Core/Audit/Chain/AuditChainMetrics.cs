@@ -19,12 +19,13 @@ public static class AuditChainMetrics
     private static readonly Histogram<double> Wait = Meter.CreateHistogram<double>(WaitName, "s",
         "From asking for the chain's lock to holding it with the chain's head read. On SQLite writers queue before their transaction "
         + "begins (ADR-014) and hold the database's write lock from its start, so there it is the head read alone. PostgreSQL takes the "
-        + "lock inside the commit (AuditChainAtCommit): there the wait is part of the hold, and not reported on its own.");
+        + "lock in the trigger that numbers the events as the transaction commits (AuditChainNumbering): there the wait is part of the hold, and not "
+        + "reported on its own.");
 
     private static readonly Histogram<double> Hold = Meter.CreateHistogram<double>(HoldName, "s",
         "From holding the chain's lock to the end of the transaction that releases it (commit or rollback): one audited save in the "
-        + "chain's own transaction, or every save of a unit of work from its first audited one to the unit's commit. On PostgreSQL: the "
-        + "commit's round trip, which waits for the lock, appends the transaction's events and releases it.");
+        + "chain's own transaction, or every save of a unit of work from its first audited one to the unit's commit. On PostgreSQL: from the "
+        + "INSERT of the events just before the commit, whose trigger waits for the lock, to the end of the commit.");
 
     internal static void RecordWait(long since) => Wait.Record(Stopwatch.GetElapsedTime(since).TotalSeconds);
 

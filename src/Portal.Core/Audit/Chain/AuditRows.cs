@@ -11,8 +11,8 @@ namespace Portal.Core.Audit.Chain;
 /// <summary>
 /// Writes a save's new audit events with one multi-row INSERT on SQLite, where EF Core sends one command per row: a transition
 /// writes two to four events inside SQLite's one write turn, and each command of its own cost every writer waiting behind it a
-/// prepare, a step and EF Core's command pipeline. On PostgreSQL it writes them to the table the commit appends to the chain from
-/// (<see cref="AuditChain.PendingTable"/>). SQL Server gets them in EF Core's own batch.
+/// prepare, a step and EF Core's command pipeline. On PostgreSQL, whose trigger numbers and hashes them as they are inserted, it
+/// writes a transaction's events just before its commit, so the chain's lock is the transaction's last. SQL Server gets them in EF Core's own batch.
 /// </summary>
 /// <remarks>
 /// Columns and values come from the model: each value goes through its column's type mapping (the provider's own conversion, as
@@ -24,7 +24,7 @@ internal static class AuditRows
     private const int RowsPerStatement = 500;
 
     public static bool WritesItself(PortalDbContext db) =>
-        db.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" || AuditChain.AppendsAtCommit(db);
+        db.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" || AuditChain.NumbersInDatabase(db);
 
     public static async Task InsertAsync(PortalDbContext db, IReadOnlyList<EntityEntry<AuditEvent>> events, CancellationToken ct)
     {
@@ -32,9 +32,8 @@ internal static class AuditRows
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
         var sql = db.GetService<ISqlGenerationHelper>();
         var columns = entityType.GetProperties().Select(p => (Property: p, Mapping: p.GetRelationalTypeMapping())).ToList();
-        var pending = AuditChain.AppendsAtCommit(db);
-        var into = pending ? AuditChain.PendingTable : table.Name;
-        var head = $"INSERT INTO {sql.DelimitIdentifier(into, table.Schema)} ("
+        var numberedByDatabase = AuditChain.NumbersInDatabase(db);
+        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ("
             + string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!))) + ") VALUES ";
         foreach (var chunk in events.Chunk(RowsPerStatement))
         {
@@ -49,8 +48,8 @@ internal static class AuditRows
                     var name = $"@r{row}c{column}";
                     text.Append(column == 0 ? name : ", " + name);
                     var parameter = mapping.CreateParameter(command, name, chunk[row].Property(property.Name).CurrentValue, property.IsNullable);
-                    // A pending event's hash column holds its canonical form, longer than the 32 bytes the column's mapping would cut it to.
-                    if (pending)
+                    // The hash column holds the canonical form until the trigger hashes it, longer than the 32 bytes the mapping would cut it to.
+                    if (numberedByDatabase)
                         parameter.Size = 0;
                     command.Parameters.Add(parameter);
                 }

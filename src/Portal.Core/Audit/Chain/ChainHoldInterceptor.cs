@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Portal.Core.Data;
@@ -8,7 +7,8 @@ namespace Portal.Core.Audit.Chain;
 
 /// <summary>
 /// Records how long a transaction held the audit chain's lock when the transaction ends, whoever opened it: the lock is released by
-/// the commit or rollback, which a unit of work makes itself. On PostgreSQL the lock is taken and released inside the commit. A transaction disposed without either (an early return) is not counted;
+/// the commit or rollback, which a unit of work makes itself. On PostgreSQL it also writes the transaction's events just before the
+/// commit (<see cref="AuditChain.WriteBeforeCommitAsync"/>), whose trigger takes the lock: the hold starts there. A transaction disposed without either (an early return) is not counted;
 /// the next transaction of the context starts unheld.
 /// </summary>
 public sealed class ChainHoldInterceptor : DbTransactionInterceptor
@@ -34,15 +34,17 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
 
     public override InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
-        Appending(eventData.Context);
+        if (eventData.Context is PortalDbContext { ChainEventsAtCommit.Count: > 0 })
+            throw AuditChain.SynchronousCommitRefused();
         return result;
     }
 
-    public override ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+    public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
         InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        Appending(eventData.Context);
-        return ValueTask.FromResult(result);
+        if (eventData.Context is PortalDbContext db)
+            await AuditChain.WriteBeforeCommitAsync(db, cancellationToken);
+        return result;
     }
 
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
@@ -66,22 +68,13 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
         if (context is not PortalDbContext db)
             return;
         db.ChainHeldSince = null;
-        db.ChainAppendsAtCommit = false;
-    }
-
-    /// <summary>On PostgreSQL the commit itself takes the chain's lock and appends the events: its wait for the lock is in this hold.</summary>
-    private static void Appending(DbContext? context)
-    {
-        if (context is PortalDbContext { ChainAppendsAtCommit: true } db)
-            db.ChainHeldSince = Stopwatch.GetTimestamp();
+        db.ChainEventsAtCommit = null;
     }
 
     private static void Ended(DbContext? context)
     {
-        if (context is not PortalDbContext db)
-            return;
-        if (db.ChainHeldSince is { } since)
+        if (context is PortalDbContext { ChainHeldSince: { } since })
             AuditChainMetrics.RecordHold(since);
-        Unheld(db);
+        Unheld(context);
     }
 }

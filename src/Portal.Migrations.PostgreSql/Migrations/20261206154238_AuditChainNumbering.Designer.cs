@@ -13,8 +13,8 @@ using Portal.Core.Data;
 namespace Portal.Migrations.PostgreSql.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261206154238_AuditChainAtCommit")]
-    partial class AuditChainAtCommit
+    [Migration("20261206154238_AuditChainNumbering")]
+    partial class AuditChainNumbering
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -4,19 +4,19 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace Portal.Migrations.PostgreSql.Migrations
 {
-    /// <summary>Audit events join the chain inside their transaction's commit (ADR-010); PostgreSQL only.</summary>
-    public partial class AuditChainAtCommit : Migration
+    /// <summary>A trigger numbers and hashes audit events as they are inserted (ADR-010); PostgreSQL only.</summary>
+    public partial class AuditChainNumbering : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            Portal.Infrastructure.Data.AuditChainAtCommit.Up(migrationBuilder);
+            Portal.Infrastructure.Data.AuditChainNumbering.Up(migrationBuilder);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            Portal.Infrastructure.Data.AuditChainAtCommit.Down(migrationBuilder);
+            Portal.Infrastructure.Data.AuditChainNumbering.Down(migrationBuilder);
         }
     }
 }

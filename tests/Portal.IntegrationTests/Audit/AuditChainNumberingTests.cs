@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Portal.Core.Audit;
+using Portal.Core.Audit.Chain;
+using Portal.Core.Common;
+using Portal.Core.Teams;
+using Portal.Infrastructure.Data;
+using Portal.Testing;
+
+namespace Portal.IntegrationTests.Audit;
+
+/// <summary>
+/// On PostgreSQL a trigger numbers and hashes events as they are inserted (AuditChainNumbering); on every provider the events of a
+/// transaction join the chain in the order they were recorded, and a rolled-back transaction leaves no hole.
+/// </summary>
+public sealed class AuditChainNumberingTests
+{
+    [Fact]
+    public async Task A_rolled_back_transaction_appends_nothing_and_leaves_nothing_pending()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        await chain.WriteEventsAsync(2);
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+        {
+            await using var unit = await db.Database.BeginTransactionAsync();
+            db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "asset.updated", "asset", "rolled-back");
+            await db.SaveChangesAsync();
+            await unit.RollbackAsync();
+        }
+        await chain.WriteEventsAsync(1);
+
+        var sequences = await chain.SequencesAsync();
+        Assert.Equal([1L, 2L, 3L], sequences);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    [Theory]
+    [MemberData(nameof(AuditChainDatabase.Providers), MemberType = typeof(AuditChainDatabase))]
+    public async Task Events_of_one_transaction_join_the_chain_in_the_order_recorded_and_their_hashes_verify(DatabaseProvider provider)
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(provider);
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+        {
+            await using var unit = await db.Database.BeginTransactionAsync();
+            for (var i = 0; i < 5; i++)
+            {
+                db.Record(Actor.ForUser(Guid.NewGuid(), "Ünïcode ✓"), DateTimeOffset.UtcNow, "asset.updated", "asset", $"save-{i / 2}-event-{i % 2}",
+                    after: new { Step = i });
+                if (i % 2 == 1)
+                    await db.SaveChangesAsync();
+            }
+            await db.SaveChangesAsync();
+            await unit.CommitAsync();
+        }
+
+        await using var read = await chain.Factory.CreateDbContextAsync();
+        var subjects = await read.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.SubjectId).ToListAsync();
+        Assert.Equal(["save-0-event-0", "save-0-event-1", "save-1-event-0", "save-1-event-1", "save-2-event-0"], subjects);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    [Fact]
+    public async Task A_unit_that_saved_events_and_then_writes_a_row_does_not_deadlock_with_a_writer_of_that_row()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var teamId = Guid.NewGuid();
+        await using (var setup = await chain.Factory.CreateDbContextAsync())
+        {
+            setup.Teams.Add(new Team { Id = teamId, Slug = "contended", Name = "Contended", CreatedAt = DateTimeOffset.UtcNow });
+            setup.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "team.created", "team", teamId.ToString(), teamId);
+            await setup.SaveChangesAsync();
+        }
+
+        // The archive mover's order: its event first, then the row.
+        await using var first = await chain.Factory.CreateDbContextAsync();
+        await using var unit = await first.Database.BeginTransactionAsync();
+        first.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "team.updated", "team", teamId.ToString(), teamId, after: new { By = "first" });
+        await first.SaveChangesAsync();
+
+        // An upload's order: the row and its event in one save. Had the first unit taken the chain's lock in its save, this one would
+        // now hold the row and wait for the lock, and the first's write of the row below would close the circle.
+        Task second;
+        using (ExecutionContext.SuppressFlow())
+            second = Task.Run(async () =>
+            {
+                await using var db = await chain.Factory.CreateDbContextAsync();
+                var team = await db.Teams.SingleAsync(t => t.Id == teamId);
+                team.Name = "Second";
+                db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "team.updated", "team", teamId.ToString(), teamId, after: new { By = "second" });
+                await db.SaveChangesAsync();
+            });
+        // The second writer has finished, or is waiting for the chain's lock (what it would do had the first one taken it).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!second.IsCompleted && !await SomeoneWaitsForTheChainAsync(chain) && DateTime.UtcNow < deadline)
+            await Task.Delay(20);
+        await first.Teams.Where(t => t.Id == teamId).ExecuteUpdateAsync(u => u.SetProperty(t => t.Description, "first"));
+        await unit.CommitAsync();
+        await second.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var sequences = await chain.SequencesAsync();
+        Assert.Equal([1L, 2L, 3L], sequences);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    private static async Task<bool> SomeoneWaitsForTheChainAsync(AuditChainDatabase chain)
+    {
+        await using var connection = (NpgsqlConnection)chain.RawConnection();
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted", connection);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+}
