@@ -60,6 +60,16 @@ public class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
         });
         context.SetDefaultTimeout(20_000);
+        // Snackbars appear at once, not by a fade: one that fades in while axe reads the page (after the wait for running animations,
+        // a second snackbar did) has its colours read as blends, and its contrast failed. Spinners keep turning.
+        await context.AddInitScriptAsync("""
+            document.addEventListener('DOMContentLoaded', () => {
+                const style = document.createElement('style');
+                style.textContent = '.mud-snackbar, .mud-snackbar * { animation-duration: 0s !important; animation-delay: 0s !important; '
+                    + 'transition-duration: 0s !important; transition-delay: 0s !important; }';
+                document.head.appendChild(style);
+            });
+            """);
         var page = await context.NewPageAsync();
         // The browser console goes to a log beside the screenshots: a failing page explains itself there.
         var log = Path.Combine(ScreenshotFolder, "browser-console.log");

@@ -20,11 +20,21 @@ namespace Portal.Core.Data;
 /// </summary>
 public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbContext(options)
 {
-    /// <summary>When this context's transaction took the audit chain's lock (a Stopwatch timestamp), until the transaction ends.</summary>
+    /// <summary>
+    /// When this context's transaction took the audit chain's lock, or on PostgreSQL sent the INSERT whose trigger takes it (a Stopwatch
+    /// timestamp), until the transaction ends.
+    /// </summary>
     internal long? ChainHeldSince { get; set; }
 
     /// <summary>On PostgreSQL, the events this context's transaction saved, written just before it commits (AuditChain).</summary>
     internal List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<AuditEvent>>? ChainEventsAtCommit { get; set; }
+
+    /// <summary>
+    /// How many of <see cref="ChainEventsAtCommit"/> each open savepoint of the transaction had, the latest on top: a rollback to it
+    /// drops the later ones. EF Core's interceptors do not name the savepoint, so a rollback is taken to be to the latest one, which
+    /// is what EF Core's own savepoints do (the portal makes no others).
+    /// </summary>
+    internal Stack<int>? ChainSavepoints { get; set; }
 
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<User> Users => Set<User>();

@@ -37,7 +37,7 @@ public static class AuditChainNumbering
                     head_hash := decode(repeat('00', {AuditCanonicalForm.HashSize}), 'hex');
                 END IF;
                 -- SHA-256(previous ‖ canonical), the canonical form being its version, the sequence and the rest the portal wrote.
-                NEW."Hash" := sha256(head_hash || '\x{AuditCanonicalForm.FormatVersion:x2}'::bytea || int8send(head_sequence + 1) || NEW."Hash");
+                NEW."Hash" := sha256(head_hash || decode('{AuditCanonicalForm.FormatVersion:x2}', 'hex') || int8send(head_sequence + 1) || NEW."Hash");
                 NEW."Sequence" := head_sequence + 1;
                 RETURN NEW;
             END $$;

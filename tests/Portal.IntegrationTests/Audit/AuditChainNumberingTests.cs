@@ -16,7 +16,7 @@ namespace Portal.IntegrationTests.Audit;
 public sealed class AuditChainNumberingTests
 {
     [Fact]
-    public async Task A_rolled_back_transaction_appends_nothing_and_leaves_nothing_pending()
+    public async Task A_rolled_back_transaction_appends_nothing_and_leaves_no_hole()
     {
         await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
         await chain.WriteEventsAsync(2);
@@ -56,6 +56,31 @@ public sealed class AuditChainNumberingTests
         await using var read = await chain.Factory.CreateDbContextAsync();
         var subjects = await read.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.SubjectId).ToListAsync();
         Assert.Equal(["save-0-event-0", "save-0-event-1", "save-1-event-0", "save-1-event-1", "save-2-event-0"], subjects);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    /// <summary>PostgreSQL keeps a unit's events for its commit: a rollback to a savepoint drops those of the saves it undid.</summary>
+    [Fact]
+    public async Task Events_of_saves_rolled_back_to_a_savepoint_are_not_appended()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+        {
+            await using var unit = await db.Database.BeginTransactionAsync();
+            db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "asset.updated", "asset", "kept");
+            await db.SaveChangesAsync();
+            await unit.CreateSavepointAsync("before-the-undone");
+            db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "asset.updated", "asset", "undone");
+            await db.SaveChangesAsync();
+            await unit.RollbackToSavepointAsync("before-the-undone");
+            db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "asset.updated", "asset", "after");
+            await db.SaveChangesAsync();
+            await unit.CommitAsync();
+        }
+
+        await using var read = await chain.Factory.CreateDbContextAsync();
+        var subjects = await read.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.SubjectId).ToListAsync();
+        Assert.Equal(["kept", "after"], subjects);
         Assert.True((await chain.VerifyAsync()).IsValid);
     }
 

@@ -7,9 +7,9 @@ using Portal.Infrastructure.Data;
 namespace Portal.IntegrationTests.Audit;
 
 /// <summary>
-/// A save's events are written after the rest of it, on SQLite in one statement of the chain's own (AuditRows), on PostgreSQL to the
-/// table its commit appends to the chain from, on SQL Server in EF Core's batch: either way they read back as recorded, chain, and are
-/// written exactly once.
+/// A save's events are written after the rest of it, on SQLite in one statement of the chain's own (AuditRows), on PostgreSQL by the
+/// same statement just before the commit (its trigger numbers them), on SQL Server in EF Core's batch: either way they read back as
+/// recorded, chain, and are written exactly once.
 /// </summary>
 public sealed class AuditRowsTests
 {

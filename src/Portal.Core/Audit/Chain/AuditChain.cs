@@ -31,7 +31,7 @@ public static class AuditChain
             var events = await AppendAsync(db, ct);
             return await SaveAsync(db, events, acceptAllChangesOnSuccess, save, ct);
         }
-        // Under a retrying execution strategy (SQL Server) the whole unit is retried, lock and head included.
+        // Under a retrying execution strategy (none is configured today, ADR-001) the whole unit would be retried, lock and head included.
         var strategy = db.Database.CreateExecutionStrategy();
         var written = await strategy.ExecuteAsync(async token =>
         {
@@ -88,9 +88,9 @@ public static class AuditChain
     }
 
     /// <summary>
-    /// EF Core's save, with the numbered events in it or, where <see cref="AuditRows"/> writes them, after it in one statement. Written
-    /// last, none of them is written by a save that fails; they are new again then, numbered anew if the save is retried (in a
-    /// transaction that keeps EF Core's savepoints, or a new one).
+    /// EF Core's save, with the numbered events in it (SQL Server), after it in one statement (SQLite, <see cref="AuditRows"/>), or kept
+    /// for the commit (PostgreSQL). None of them is written or kept by a save that fails; they are new again then, numbered anew if the
+    /// save is retried (in a transaction that keeps EF Core's savepoints, or a new one).
     /// </summary>
     private static async Task<int> SaveAsync(PortalDbContext db, List<EntityEntry<AuditEvent>> events, bool acceptAllChangesOnSuccess,
         Func<bool, CancellationToken, Task<int>> save, CancellationToken ct)
@@ -128,6 +128,7 @@ public static class AuditChain
     /// </summary>
     internal static async Task WriteBeforeCommitAsync(PortalDbContext db, CancellationToken ct)
     {
+        db.ChainSavepoints = null;
         if (db.ChainEventsAtCommit is not { Count: > 0 } events)
             return;
         db.ChainHeldSince = Stopwatch.GetTimestamp();
@@ -189,7 +190,7 @@ public static class AuditChain
 /// save time (or, on PostgreSQL, at commit), so one save may record several events (they would otherwise all share the key 0).
 /// The placeholders fall as events are recorded: the commit on PostgreSQL numbers a transaction's events in that order.
 /// EF Core allows temporary values only for store-generated keys, so the placeholders are plain values;
-/// every save of new events runs through <see cref="AuditChain"/>, which replaces them.
+/// every save of new events runs through <see cref="AuditChain"/>, which replaces them (on PostgreSQL, its trigger does, in the row).
 /// </summary>
 internal sealed class PendingSequenceGenerator : Microsoft.EntityFrameworkCore.ValueGeneration.ValueGenerator<long>
 {

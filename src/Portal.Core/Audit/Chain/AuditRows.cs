@@ -49,7 +49,7 @@ internal static class AuditRows
                     text.Append(column == 0 ? name : ", " + name);
                     var parameter = mapping.CreateParameter(command, name, chunk[row].Property(property.Name).CurrentValue, property.IsNullable);
                     // The hash column holds the canonical form until the trigger hashes it, longer than the 32 bytes the mapping would cut it to.
-                    if (numberedByDatabase)
+                    if (numberedByDatabase && property.Name == nameof(AuditEvent.Hash))
                         parameter.Size = 0;
                     command.Parameters.Add(parameter);
                 }

@@ -47,6 +47,44 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
         return result;
     }
 
+    /// <summary>A transaction the context is handed (UseTransaction) starts with none of this context's events.</summary>
+    public override DbTransaction TransactionUsed(DbConnection connection, TransactionEventData eventData, DbTransaction result)
+    {
+        Unheld(eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<DbTransaction> TransactionUsedAsync(DbConnection connection, TransactionEventData eventData, DbTransaction result,
+        CancellationToken cancellationToken = default)
+    {
+        Unheld(eventData.Context);
+        return ValueTask.FromResult(result);
+    }
+
+    public override void CreatedSavepoint(DbTransaction transaction, TransactionEventData eventData) => Marked(eventData);
+
+    public override Task CreatedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Marked(eventData);
+        return Task.CompletedTask;
+    }
+
+    public override void ReleasedSavepoint(DbTransaction transaction, TransactionEventData eventData) => Released(eventData);
+
+    public override Task ReleasedSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Released(eventData);
+        return Task.CompletedTask;
+    }
+
+    public override void RolledBackToSavepoint(DbTransaction transaction, TransactionEventData eventData) => Undone(eventData);
+
+    public override Task RolledBackToSavepointAsync(DbTransaction transaction, TransactionEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Undone(eventData);
+        return Task.CompletedTask;
+    }
+
     public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Ended(eventData.Context);
 
     public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -69,6 +107,7 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
             return;
         db.ChainHeldSince = null;
         db.ChainEventsAtCommit = null;
+        db.ChainSavepoints = null;
     }
 
     private static void Ended(DbContext? context)
@@ -76,5 +115,25 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
         if (context is PortalDbContext { ChainHeldSince: { } since })
             AuditChainMetrics.RecordHold(since);
         Unheld(context);
+    }
+
+    /// <summary>How many events the transaction kept for its commit when a savepoint is made (PostgreSQL).</summary>
+    private static void Marked(TransactionEventData eventData)
+    {
+        if (eventData.Context is PortalDbContext db)
+            (db.ChainSavepoints ??= new()).Push(db.ChainEventsAtCommit?.Count ?? 0);
+    }
+
+    private static void Released(TransactionEventData eventData)
+    {
+        if (eventData.Context is PortalDbContext { ChainSavepoints.Count: > 0 } db)
+            db.ChainSavepoints.Pop();
+    }
+
+    /// <summary>A rollback to the savepoint undoes the saves after it, and so the events they kept for the commit; the savepoint stays.</summary>
+    private static void Undone(TransactionEventData eventData)
+    {
+        if (eventData.Context is PortalDbContext { ChainEventsAtCommit: { } events, ChainSavepoints: { Count: > 0 } marks } && marks.Peek() < events.Count)
+            events.RemoveRange(marks.Peek(), events.Count - marks.Peek());
     }
 }
