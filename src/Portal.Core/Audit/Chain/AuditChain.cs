@@ -128,7 +128,6 @@ public static class AuditChain
     /// </summary>
     internal static async Task WriteBeforeCommitAsync(PortalDbContext db, CancellationToken ct)
     {
-        db.ChainSavepoints = null;
         if (db.ChainEventsAtCommit is not { Count: > 0 } events)
             return;
         db.ChainHeldSince = Stopwatch.GetTimestamp();
