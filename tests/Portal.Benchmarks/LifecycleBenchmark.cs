@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Core.Common;
 using Portal.Core.Data;
 using Portal.Core.Policies;
+using Portal.Core.Teams;
 using Portal.Infrastructure.Data;
 using Portal.Testing;
 
@@ -12,9 +13,10 @@ namespace Portal.Benchmarks;
 /// <summary>
 /// Request-and-apply under load: N clients (default 32) at once, each on an asset of its own, take a
 /// fresh version with M metrics (default 1,000) through Staging (applied at once) and Production (one
-/// approval by another person), judged by five rules (two global, three of the team), through the real
-/// TransitionService and DecisionService. The floor is a bare <c>SELECT 1</c> through the same context
-/// factory by the same number of clients, measured in every repeat just before the lifecycle calls.
+/// approval by another person), judged by five rules (two global, three of the team), through the API on a
+/// real port, from a client in a process of its own (<see cref="LifecycleClient"/>). The floors, measured in
+/// every repeat just before the lifecycle calls by the same number of clients: a bare <c>SELECT 1</c> through
+/// the services' context factory, and <c>GET /health/ready</c> by the client process.
 /// </summary>
 /// <remarks>
 /// One asset per client: 32 clients racing one asset's Production slot would measure the losers' 409s,
@@ -23,7 +25,7 @@ namespace Portal.Benchmarks;
 internal static partial class LifecycleBenchmark
 {
     private const int MinWarmUpCycles = 4;
-    private const int MaxWarmUpCycles = 16;
+    private const int MaxWarmUpCycles = 60;
     /// <summary>Fewer methods than this compiled during one cycle of 32 clients: the runtime has stopped tiering up.</summary>
     private const int SettledMethodsPerCycle = 10;
     private const int Repeats = 5;
@@ -45,8 +47,8 @@ internal static partial class LifecycleBenchmark
 
     public static async Task<int> RunAsync(DatabaseProvider kind, int clients, int metricsPerVersion)
     {
-        var cycles = MaxWarmUpCycles + Repeats * CyclesPerRepeat;
-        await using var app = new PortalApp(kind);
+        const int measuredCycles = Repeats * CyclesPerRepeat;
+        await using var app = new PortalApp(kind, realPort: true);
         await app.InitializeAsync();
         var dbFactory = app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>();
 
@@ -55,24 +57,31 @@ internal static partial class LifecycleBenchmark
         var saved = await app.InScopeAsync<PolicyService, Result<PolicyDetail>>(s => s.SaveAsync(admin, Team, TeamPolicy));
         if (!saved.IsSuccess)
             throw new InvalidOperationException(saved.Error!.Message);
-        var contributorUser = await app.SignInAsync("bench-contributor", "Bench Contributor", "marketing-contributors");
-        var contributor = await app.CallerAsync(contributorUser);
-        var approver = await app.CallerAsync(await app.SignInAsync("bench-approver", "Bench Approver", "marketing-approvers"));
+        // Three people, so separation of duties lets every call through: one registered the versions, a pipeline's token acts for
+        // another, and an Approver's token for a third.
+        var registrant = await app.SignInAsync("bench-contributor", "Bench Contributor", "marketing-contributors");
+        var pipelineToken = await TokenAsync(app, admin, TeamRole.Contributor);
+        var approverToken = await TokenAsync(app, await app.CallerAsync(await app.SignInAsync("bench-approver", "Bench Approver", "marketing-admins")), TeamRole.Approver);
 
         var seedWatch = Stopwatch.StartNew();
-        var assets = await LifecycleSeed.SeedAsync(dbFactory, Team, clients, cycles, metricsPerVersion, contributorUser.UserId.ToString());
-        Console.WriteLine($"{kind}: seeded {clients} assets × {cycles} versions × {metricsPerVersion} metrics in {seedWatch.Elapsed.TotalSeconds:0} s");
+        var assets = await LifecycleSeed.SeedAsync(dbFactory, Team, clients, MaxWarmUpCycles, measuredCycles, metricsPerVersion, registrant.UserId.ToString());
+        Console.WriteLine($"{kind}: seeded {clients} assets × ({MaxWarmUpCycles} versions to warm up + {measuredCycles} × {metricsPerVersion} metrics) in {seedWatch.Elapsed.TotalSeconds:0} s");
         await using (var stats = await dbFactory.CreateDbContextAsync())
             await stats.Database.ExecuteSqlRawAsync("ANALYZE");
 
-        var lifecycle = new Lifecycle(app, contributor, approver);
-        var next = new int[clients];
+        using var client = LifecycleClient.Start(app.RootUrl, Team, pipelineToken, approverToken, assets);
+        var next = 0;
         await FloorAsync(dbFactory, clients);
-        var warmUp = await WarmUpAsync(lifecycle, assets, next);
-        Console.WriteLine($"{kind}: warmed up with {warmUp.Cycles} cycles; the last compiled {warmUp.LastMethods} methods"
+        client.Health(clients, FloorCallsPerClient);
+        var warmUp = WarmUp(client, ref next);
+        var promoted = next;
+        // The measured cycles take the versions with every metric, whenever the warm-up settled.
+        next = MaxWarmUpCycles;
+        Console.WriteLine($"{kind}: warmed up with {warmUp.Cycles} cycles; the last compiled {warmUp.LastMethods} methods in the portal"
             + (warmUp.Settled ? "" : $" (not settled after {MaxWarmUpCycles} cycles: the figures include JIT work)"));
 
         var floor = new List<Latency>();
+        var httpFloor = new List<Latency>();
         var staging = new List<Latency>();
         var request = new List<Latency>();
         var approve = new List<Latency>();
@@ -89,6 +98,7 @@ internal static partial class LifecycleBenchmark
         for (var repeat = 0; repeat < Repeats; repeat++)
         {
             floor.Add(Latency.Of(await FloorAsync(dbFactory, clients)));
+            httpFloor.Add(Latency.Of([.. client.Health(clients, FloorCallsPerClient).LatenciesMs]));
             var cpu = Cpu.ThisProcess();
             var databaseCpu = Cpu.PostgresServer();
             var jit = System.Runtime.JitInfo.GetCompilationTime();
@@ -97,7 +107,9 @@ internal static partial class LifecycleBenchmark
             var gcPause = GC.GetTotalPauseDuration();
             var gcCount = GC.CollectionCount(0);
             var chainBefore = chainTimes.Now();
-            var samples = await RunCyclesAsync(lifecycle, assets, next, CyclesPerRepeat, expectedRules: 5);
+            var samples = client.Cycles(next, CyclesPerRepeat, expectedRules: 5);
+            next += CyclesPerRepeat;
+            promoted += CyclesPerRepeat;
             chain.Add(chainTimes.Now() - chainBefore);
             gcPauseMs.Add(Math.Round((GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds, 1));
             // A repeat whose p95 stands out says here whether the collector paused it.
@@ -114,8 +126,9 @@ internal static partial class LifecycleBenchmark
             requestAndApprove.Add(Latency.Of(samples.Select(s => s.Request + s.Approve).ToList()));
         }
 
-        var checks = await LifecycleSeed.CheckAsync(dbFactory, assets, next[0]);
+        var checks = await LifecycleSeed.CheckAsync(dbFactory, assets, promoted, LifecycleSeed.VersionName(next - 1));
         var floorFigure = Figure.Of("floor: SELECT 1 through the context factory", floor);
+        var httpFloorFigure = Figure.Of("floor: GET /health/ready by the client process", httpFloor);
         var figures = new[]
         {
             Figure.Of("Staging request, applied at once", staging),
@@ -125,6 +138,7 @@ internal static partial class LifecycleBenchmark
         };
         Console.WriteLine($"{kind}: {clients} concurrent clients, {metricsPerVersion} metrics per version, 5 rules, {Repeats} repeats × {CyclesPerRepeat} cycles");
         Console.WriteLine(floorFigure.Line(null));
+        Console.WriteLine(httpFloorFigure.Line(null));
         foreach (var figure in figures)
             Console.WriteLine(figure.Line(floorFigure));
         // The target is per call: each is one round trip a person or pipeline waits on; the two Production calls are made by two people, hours apart.
@@ -134,23 +148,24 @@ internal static partial class LifecycleBenchmark
         // 32 clients on a few cores can only meet a latency target if each call's CPU time fits: this figure says how far off that is.
         var databaseCpuMs = Math.Round(Stats.Median(databaseCpuPerCall), 1);
         var jitMs = Math.Round(Stats.Median(jitPerCall), 2);
-        Console.WriteLine($"  CPU time per call (the whole process, benchmark clients included): {cpuMs} ms on {Environment.ProcessorCount} cores"
+        Console.WriteLine($"  CPU time per call in the portal's process (the client's is not in it): {cpuMs} ms on {Environment.ProcessorCount} cores"
             + (kind == DatabaseProvider.PostgreSql ? $", plus {databaseCpuMs} ms in the PostgreSQL server's processes" : "")
             + $"; of it JIT compilation: {jitMs} ms");
         var allocatedKiB = Math.Round(Stats.Median(allocatedPerCall));
         var statementsMedian = Math.Round(Stats.Median(statementsPerCall), 1);
-        Console.WriteLine($"  per call: {statementsMedian} SQL statements, {allocatedKiB} KiB allocated (the benchmark's clients included)");
+        Console.WriteLine($"  per call: {statementsMedian} SQL statements, {allocatedKiB} KiB allocated in the portal");
         var (chainWaitMs, chainHoldMs) = (Math.Round(Stats.Median(chain.Select(c => c.MeanWaitMs)), 2), Math.Round(Stats.Median(chain.Select(c => c.MeanHoldMs)), 2));
         Console.WriteLine($"  the audit chain's lock, mean: waited for {chainWaitMs} ms per audited save, held {chainHoldMs} ms per transaction");
         Console.WriteLine($"  checks: {checks}; target p95 < {TargetP95Ms} ms per call: {(pass ? "met" : "MISSED")}");
 
         var file = await BenchmarkReport.WriteAsync($"lifecycle-{kind.ToString().ToLowerInvariant()}", new
         {
-            Benchmark = "lifecycle request-and-apply",
+            Benchmark = "lifecycle request-and-apply through the API, the client in a process of its own",
             Provider = kind.ToString(),
             Machine = Machine.Describe(),
             Parameters = new { Clients = clients, MetricsPerVersion = metricsPerVersion, Rules = 5, WarmUpCycles = warmUp.Cycles, Repeats, CyclesPerRepeat, FloorCallsPerClient },
             Floor = floorFigure,
+            HttpFloor = httpFloorFigure,
             Figures = figures,
             Ratios = figures.ToDictionary(f => f.Name, f => Math.Round(f.MedianP95Ms / floorFigure.MedianP95Ms, 1)),
             Target = new { P95Ms = TargetP95Ms, AppliesTo = "each call", Met = pass },
@@ -167,24 +182,28 @@ internal static partial class LifecycleBenchmark
         return 0;
     }
 
-    private sealed record WarmUp(int Cycles, long LastMethods, bool Settled);
+    private sealed record WarmUpResult(int Cycles, long LastMethods, bool Settled);
 
     /// <summary>
-    /// Cycles until the runtime stops compiling. Tiering up happens under load (a method is recompiled after it has been called
+    /// Cycles until the portal stops compiling. Tiering up happens under load (a method is recompiled after it has been called
     /// often enough, and only once no new method has been compiled for a while), so waiting idle proves nothing; a server that has
-    /// run for an hour is in the settled state, and that is the state the target is about.
+    /// run for an hour is in the settled state, and that is the state the target is about. The client process warms up alongside.
     /// </summary>
-    private static async Task<WarmUp> WarmUpAsync(Lifecycle lifecycle, IReadOnlyList<string> assets, int[] next)
+    private static WarmUpResult WarmUp(LifecycleClient client, ref int next)
     {
         long methods = 0;
         for (var cycle = 1; cycle <= MaxWarmUpCycles; cycle++)
         {
             var before = System.Runtime.JitInfo.GetCompiledMethodCount();
-            await RunCyclesAsync(lifecycle, assets, next, 1, expectedRules: 5);
+            client.Cycles(next++, 1, expectedRules: 5);
             methods = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
             if (cycle >= MinWarmUpCycles && methods < SettledMethodsPerCycle)
-                return new WarmUp(cycle, methods, true);
+                return new WarmUpResult(cycle, methods, true);
         }
-        return new WarmUp(MaxWarmUpCycles, methods, false);
+        return new WarmUpResult(MaxWarmUpCycles, methods, false);
     }
+
+    /// <summary>A token of the team with <paramref name="role"/>, acting for <paramref name="issuer"/>, as a team admin issues one on the Members page.</summary>
+    private static async Task<string> TokenAsync(PortalApp app, CallerAccess issuer, TeamRole role) =>
+        (await app.InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(issuer, Team, $"bench-{role}".ToLowerInvariant(), role, 30))).Value.Secret;
 }

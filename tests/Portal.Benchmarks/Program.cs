@@ -47,8 +47,9 @@ return args.FirstOrDefault() switch
         args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 32,
         args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 400),
     "token-check" => await TokenCheckBenchmark.RunAsync(Provider(args)),
-    // The register benchmark's client: this program again, in a process of its own.
-    "client" => await RegisterClient.MainAsync(args),
+    // The benchmarks' clients: this program again, in processes of their own.
+    RegisterClient.Mode => await RegisterClient.MainAsync(args),
+    LifecycleClient.Mode => await LifecycleClient.MainAsync(args),
     _ => Usage(),
 };
 

@@ -32,9 +32,9 @@ internal static class RegisterBenchmark
         var cpuPerRegistration = new List<(double Portal, double Database)>();
         using var chainTimes = new AuditChainListener();
         var chainPerRegistration = new List<AuditChainListener.Totals>();
-        RegisterClient.Sample Measure(string what, int count, int each) => client.Run(what, run++, count, each);
-        var series = new Dictionary<string, List<RegisterClient.Sample>>();
-        void Add(string name, RegisterClient.Sample s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
+        ClientProcess.Loops Measure(string what, int count, int each) => client.Run(what, run++, count, each);
+        var series = new Dictionary<string, List<ClientProcess.Loops>>();
+        void Add(string name, ClientProcess.Loops s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
         // Warm-up, twice: the JIT and pools of the server and of the client process (both reach their optimised code
         // before timing; a client still compiling its own code took CPU from the server in the timed runs).
         for (var w = 0; w < 2; w++)

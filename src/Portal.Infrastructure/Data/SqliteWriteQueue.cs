@@ -29,6 +29,10 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
 
     private readonly ConcurrentDictionary<string, DatabaseFile> _files = new(StringComparer.Ordinal);
 
+    /// <summary>The database connections whose settings are made: an entry goes with its connection when the driver closes it.</summary>
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
+    private static readonly object Configured = new();
+
     /// <summary>
     /// Which connections hold their file's turn, and for which transaction: released at commit, rollback, failure, disposal or
     /// close, whichever comes first.
@@ -58,6 +62,8 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (!FirstOpen(connection))
+            return;
         using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         command.ExecuteNonQuery();
@@ -65,10 +71,18 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (!FirstOpen(connection))
+            return;
         await using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// Whether this open is the first of its database connection. The settings belong to SQLite's connection, which the driver's pool
+    /// keeps open between a context's opens: set once, they hold for every later open (three statements less per unit of work).
+    /// </summary>
+    private bool FirstOpen(DbConnection connection) => connection is not SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, Configured);
 
     public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
