@@ -25,7 +25,7 @@ namespace Portal.Benchmarks;
 internal static partial class LifecycleBenchmark
 {
     private const int MinWarmUpCycles = 4;
-    private const int MaxWarmUpCycles = 60;
+    private const int MaxWarmUpCycles = 100;
     /// <summary>Fewer methods than this compiled during one cycle of 32 clients: the runtime has stopped tiering up.</summary>
     private const int SettledMethodsPerCycle = 10;
     private const int Repeats = 5;

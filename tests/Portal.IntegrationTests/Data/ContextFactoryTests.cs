@@ -139,13 +139,55 @@ public sealed class ContextFactoryTests_PostgreSql(PostgresPortal app) : Context
         Assert.Contains(prepared, statement => statement.Contains("teams", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Connections go back to the pool without Npgsql's reset (<see cref="PortalDatabase.WithPortalDefaults"/>): a unit of work that
+    /// ends without its commit must still leave nothing for the next lease, which would otherwise commit the abandoned writes with its own.
+    /// </summary>
+    [Fact]
+    public async Task A_unit_of_work_left_uncommitted_leaves_nothing_to_the_next_lease()
+    {
+        var factory = App.Service<IDbContextFactory<PortalDbContext>>();
+        var abandoned = $"abandoned-{Guid.NewGuid():N}"[..24];
+        var kept = $"kept-{Guid.NewGuid():N}"[..24];
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Database.BeginTransactionAsync();
+            db.Teams.Add(new Portal.Core.Teams.Team { Slug = abandoned, Name = abandoned });
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await using var tx = await db.Database.BeginTransactionAsync();
+            db.Teams.Add(new Portal.Core.Teams.Team { Slug = kept, Name = kept });
+            await db.SaveChangesAsync();
+            await tx.CommitAsync();
+        }
+
+        await using var check = await factory.CreateDbContextAsync();
+        var found = await check.Teams.Where(t => t.Slug == abandoned || t.Slug == kept).Select(t => t.Slug).ToListAsync();
+        Assert.Equal([kept], found);
+    }
+
     [Theory]
     [InlineData("Host=db;Max Auto Prepare=0", "0")]
     [InlineData("Host=db;MaxAutoPrepare=10", "10")]
     public void A_connection_string_that_sets_preparation_itself_keeps_it(string connectionString, string expected)
     {
-        var kept = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = PortalDatabase.WithPreparedStatements(connectionString) };
+        var kept = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = PortalDatabase.WithPortalDefaults(connectionString) };
 
         Assert.Equal(expected, kept.TryGetValue("Max Auto Prepare", out var a) ? a : kept["MaxAutoPrepare"]);
+        Assert.Equal("True", kept["No Reset On Close"].ToString());
+    }
+
+    [Theory]
+    [InlineData("Host=db;No Reset On Close=false")]
+    [InlineData("Host=db;NoResetOnClose=false")]
+    public void A_connection_string_that_asks_for_the_reset_keeps_it(string connectionString)
+    {
+        var kept = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = PortalDatabase.WithPortalDefaults(connectionString) };
+
+        Assert.Equal("false", (kept.TryGetValue("No Reset On Close", out var a) ? a : kept["NoResetOnClose"]).ToString());
+        Assert.Equal("64", kept["Max Auto Prepare"].ToString());
     }
 }
