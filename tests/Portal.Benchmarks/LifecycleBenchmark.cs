@@ -70,13 +70,12 @@ internal static partial class LifecycleBenchmark
             await stats.Database.ExecuteSqlRawAsync("ANALYZE");
 
         using var client = LifecycleClient.Start(app.RootUrl, Team, pipelineToken, approverToken, assets);
-        var next = 0;
         await FloorAsync(dbFactory, clients);
-        client.Health(clients, FloorCallsPerClient);
-        var warmUp = WarmUp(client, ref next);
-        var promoted = next;
-        // The measured cycles take the versions with every metric, whenever the warm-up settled.
-        next = MaxWarmUpCycles;
+        await client.HealthAsync(clients, FloorCallsPerClient);
+        var warmUp = await WarmUpAsync(client);
+        // The warm-up took versions 0 to its cycles − 1; the measured cycles take the versions with every metric, whenever it settled.
+        var promoted = warmUp.Cycles;
+        var next = MaxWarmUpCycles;
         Console.WriteLine($"{kind}: warmed up with {warmUp.Cycles} cycles; the last compiled {warmUp.LastMethods} methods in the portal"
             + (warmUp.Settled ? "" : $" (not settled after {MaxWarmUpCycles} cycles: the figures include JIT work)"));
 
@@ -98,7 +97,7 @@ internal static partial class LifecycleBenchmark
         for (var repeat = 0; repeat < Repeats; repeat++)
         {
             floor.Add(Latency.Of(await FloorAsync(dbFactory, clients)));
-            httpFloor.Add(Latency.Of([.. client.Health(clients, FloorCallsPerClient).LatenciesMs]));
+            httpFloor.Add(Latency.Of([.. (await client.HealthAsync(clients, FloorCallsPerClient)).LatenciesMs]));
             var cpu = Cpu.ThisProcess();
             var databaseCpu = Cpu.PostgresServer();
             var jit = System.Runtime.JitInfo.GetCompilationTime();
@@ -107,7 +106,7 @@ internal static partial class LifecycleBenchmark
             var gcPause = GC.GetTotalPauseDuration();
             var gcCount = GC.CollectionCount(0);
             var chainBefore = chainTimes.Now();
-            var samples = client.Cycles(next, CyclesPerRepeat, expectedRules: 5);
+            var samples = await client.CyclesAsync(next, CyclesPerRepeat, expectedRules: 5);
             next += CyclesPerRepeat;
             promoted += CyclesPerRepeat;
             chain.Add(chainTimes.Now() - chainBefore);
@@ -189,13 +188,13 @@ internal static partial class LifecycleBenchmark
     /// often enough, and only once no new method has been compiled for a while), so waiting idle proves nothing; a server that has
     /// run for an hour is in the settled state, and that is the state the target is about. The client process warms up alongside.
     /// </summary>
-    private static WarmUpResult WarmUp(LifecycleClient client, ref int next)
+    private static async Task<WarmUpResult> WarmUpAsync(LifecycleClient client)
     {
         long methods = 0;
         for (var cycle = 1; cycle <= MaxWarmUpCycles; cycle++)
         {
             var before = System.Runtime.JitInfo.GetCompiledMethodCount();
-            client.Cycles(next++, 1, expectedRules: 5);
+            await client.CyclesAsync(cycle - 1, 1, expectedRules: 5);
             methods = System.Runtime.JitInfo.GetCompiledMethodCount() - before;
             if (cycle >= MinWarmUpCycles && methods < SettledMethodsPerCycle)
                 return new WarmUpResult(cycle, methods, true);

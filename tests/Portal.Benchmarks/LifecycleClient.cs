@@ -20,12 +20,12 @@ internal sealed class LifecycleClient(ClientProcess process) : IDisposable
         new(ClientProcess.Start(Mode, root, team, pipelineToken, approverToken, string.Join(',', assets)));
 
     /// <summary>Every asset's loop takes its versions <paramref name="first"/> onwards through <paramref name="cycles"/> cycles; the times of each cycle.</summary>
-    public List<CycleTimes> Cycles(int first, int cycles, int expectedRules) =>
-        process.Ask("cycles", first, cycles, expectedRules).Select(w => double.Parse(w, CultureInfo.InvariantCulture)).Chunk(3)
+    public async Task<List<CycleTimes>> CyclesAsync(int first, int cycles, int expectedRules) =>
+        (await process.AskAsync("cycles", first, cycles, expectedRules)).Select(w => double.Parse(w, CultureInfo.InvariantCulture)).Chunk(3)
             .Select(t => new CycleTimes(t[0], t[1], t[2])).ToList();
 
     /// <summary>The floor over HTTP: <c>GET /health/ready</c> by as many loops as there are assets.</summary>
-    public ClientProcess.Loops Health(int loops, int each) => ClientProcess.Loops.Of(process.Ask("health", loops, each));
+    public async Task<ClientProcess.Loops> HealthAsync(int loops, int each) => ClientProcess.Loops.Of(await process.AskAsync("health", loops, each));
 
     public void Dispose() => process.Dispose();
 
@@ -49,8 +49,7 @@ internal sealed class LifecycleClient(ClientProcess process) : IDisposable
     private static async Task<IEnumerable<string>> CyclesAsync(HttpClient pipeline, HttpClient approver, string team, string[] assets, int first, int cycles,
         int expectedRules)
     {
-        // A connection per loop before the clock starts, as a pipeline that has been running has.
-        await Task.WhenAll(assets.Select(async _ => (await pipeline.GetAsync("/health/ready")).EnsureSuccessStatusCode()));
+        await ClientProcess.OpenConnectionsAsync(pipeline, assets.Length);
         var released = Stopwatch.GetTimestamp();
         var loops = await Task.WhenAll(assets.Select(asset => Task.Run(async () =>
         {

@@ -15,10 +15,12 @@ internal static class LifecycleSeed
     public static string VersionName(int index) => $"1.{index}.0";
 
     /// <summary>
-    /// One asset per client in the team, each with one Ready version per cycle, registered by the contributor. Accuracy
-    /// rises by 0.002 per version, so each beats the one before; the regions stay within 0.02 of each other, inside the fairness bound.
-    /// The first <paramref name="warmUpVersions"/> carry only the twenty accuracy rows the rules read (they warm the code up, and
-    /// seeding a million rows for them took minutes); the measured ones carry <paramref name="metricsPerVersion"/>.
+    /// One asset per client in the team, each with a Ready version for every cycle the run may make, registered by the contributor:
+    /// <paramref name="warmUpVersions"/> for the longest warm-up (those a shorter one leaves are never moved), then
+    /// <paramref name="measuredVersions"/>. Accuracy rises by 0.0015 per version, so each beats the one before by more than the
+    /// rule's 0.001 and stays below 1 over 110 versions; the regions stay within 0.02 of each other, inside the fairness bound.
+    /// The warm-up's versions carry only the twenty accuracy rows the rules read (seeding a million rows for them took minutes);
+    /// the measured ones carry <paramref name="metricsPerVersion"/>.
     /// </summary>
     public static async Task<List<string>> SeedAsync(IDbContextFactory<PortalDbContext> dbFactory, string team, int clients, int warmUpVersions, int measuredVersions,
         int metricsPerVersion, string registrant)
@@ -48,7 +50,7 @@ internal static class LifecycleSeed
                     CreatedByActorId = registrant, Status = VersionStatus.Ready, CreatedAt = at, FinalizedAt = at, GitCommit = "0123abc",
                 };
                 db.Versions.Add(version);
-                var accuracy = 0.8 + 0.002 * v;
+                var accuracy = 0.8 + 0.0015 * v;
                 for (var m = 0; m < (v < warmUpVersions ? AccuracyRows : metricsPerVersion); m++)
                 {
                     // Twenty rows per metric name: the overall value, then nineteen regions.

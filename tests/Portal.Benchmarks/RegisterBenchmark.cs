@@ -32,25 +32,25 @@ internal static class RegisterBenchmark
         var cpuPerRegistration = new List<(double Portal, double Database)>();
         using var chainTimes = new AuditChainListener();
         var chainPerRegistration = new List<AuditChainListener.Totals>();
-        ClientProcess.Loops Measure(string what, int count, int each) => client.Run(what, run++, count, each);
+        Task<ClientProcess.Loops> MeasureAsync(string what, int count, int each) => client.RunAsync(what, run++, count, each);
         var series = new Dictionary<string, List<ClientProcess.Loops>>();
         void Add(string name, ClientProcess.Loops s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
         // Warm-up, twice: the JIT and pools of the server and of the client process (both reach their optimised code
         // before timing; a client still compiling its own code took CPU from the server in the timed runs).
         for (var w = 0; w < 2; w++)
         {
-            Measure("health", clients, 20);
-            Measure("register", clients, 5);
-            Measure("register", 1, 20);
+            await MeasureAsync("health", clients, 20);
+            await MeasureAsync("register", clients, 5);
+            await MeasureAsync("register", 1, 20);
         }
         for (var r = 0; r < Runs; r++)
         {
-            Add("floor: GET /health/ready, 1 client", Measure("health", 1, requests));
-            Add("register a version, 1 client", Measure("register", 1, requests));
-            Add($"floor: GET /health/ready, {clients} clients", Measure("health", clients, requests / clients * 4));
+            Add("floor: GET /health/ready, 1 client", await MeasureAsync("health", 1, requests));
+            Add("register a version, 1 client", await MeasureAsync("register", 1, requests));
+            Add($"floor: GET /health/ready, {clients} clients", await MeasureAsync("health", clients, requests / clients * 4));
             var (portalCpu, databaseCpu, chain) = (Cpu.ThisProcess(), Cpu.PostgresServer(), chainTimes.Now());
             var each = Math.Max(requests / clients * 2, 10);
-            Add($"register a version, {clients} clients", Measure("register", clients, each));
+            Add($"register a version, {clients} clients", await MeasureAsync("register", clients, each));
             // The server runs in this process and the clients in another: this process's CPU is the portal's.
             var registrations = clients * each;
             cpuPerRegistration.Add(((Cpu.ThisProcess() - portalCpu).TotalMilliseconds / registrations,

@@ -12,7 +12,8 @@ internal sealed class RegisterClient(ClientProcess process) : IDisposable
     public static RegisterClient Start(string root, string token) => new(ClientProcess.Start(Mode, root, token));
 
     /// <summary>Runs <paramref name="loops"/> loops at once, each on a connection of its own, and collects their latencies and span.</summary>
-    public ClientProcess.Loops Run(string what, int run, int loops, int each) => ClientProcess.Loops.Of(process.Ask(what, run, loops, each));
+    public async Task<ClientProcess.Loops> RunAsync(string what, int run, int loops, int each) =>
+        ClientProcess.Loops.Of(await process.AskAsync(what, run, loops, each));
 
     public void Dispose() => process.Dispose();
 

@@ -6,9 +6,10 @@ namespace Portal.Infrastructure.Data;
 
 /// <summary>
 /// Hands out pooled contexts with their connection already open, so a unit of work opens its connection once instead of once per
-/// query. Each open costs real work: on SQLite the connection's settings and EF Core's functions are registered again on the
-/// native handle; on PostgreSQL a connection returned to the pool is reset with <c>DISCARD ALL</c> in the server. A service call
-/// that ran ten queries outside a transaction paid that ten times. Every context is disposed by its user (<c>await using</c>),
+/// query. Each open costs real work: on SQLite EF Core's functions are registered again on the native handle (the connection's
+/// settings only on its first open, <see cref="SqliteWriteQueue"/>); on PostgreSQL the pool hands over a connection of the
+/// server's and takes it back (without a reset, <see cref="PortalDatabase.WithPortalDefaults"/>). A service call that ran ten
+/// queries outside a transaction paid that ten times. Every context is disposed by its user (<c>await using</c>),
 /// which closes the connection and returns both to their pools. With <paramref name="refuseNested"/> (the tests) a unit of work
 /// that leases a second connection while its first is open fails at once (<see cref="ConnectionLease"/>).
 /// </summary>

@@ -59,9 +59,10 @@ public static class PortalDatabase
     /// <item>A connection given back to the pool is not reset. The reset (the session's settings, locks and listeners, without
     /// the prepared statements) went out with the next lease's first command as three to six statements more: with the
     /// token-check benchmark a lease with <c>SELECT 1</c> cost PostgreSQL 60 µs of CPU with it and 24–28 µs without, the token
-    /// check 148 µs and 56–60 µs. Nothing to reset: the portal sets no session state (a setting a unit of work needs is
-    /// <c>SET LOCAL</c>, its transaction's), takes only transaction-level advisory locks, and Npgsql rolls back a transaction
-    /// left open before the connection goes back (<c>PooledConnectionStateTests</c>).</item>
+    /// check 148 µs and 56–70 µs. Nothing to reset: the portal sets no session state (a setting a unit of work needs is
+    /// <c>SET LOCAL</c>, its transaction's), takes only transaction-level advisory locks, and a transaction left open is rolled
+    /// back before its connection goes back (by EF Core's context, and by Npgsql for a connection used without it; the context's
+    /// case: <c>ContextFactoryTests_PostgreSql.A_unit_of_work_left_uncommitted_leaves_nothing_to_the_next_lease</c>).</item>
     /// </list>
     /// </summary>
     public static string WithPortalDefaults(string connectionString)

@@ -31,7 +31,7 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
 
     /// <summary>The database connections whose settings are made: an entry goes with its connection when the driver closes it.</summary>
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = new();
-    private static readonly object Configured = new();
+    private static readonly object ConfiguredMark = new();
 
     /// <summary>
     /// Which connections hold their file's turn, and for which transaction: released at commit, rollback, failure, disposal or
@@ -62,27 +62,37 @@ public sealed class SqliteWriteQueue : DbConnectionInterceptor, IDbTransactionIn
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
-        if (!FirstOpen(connection))
+        if (Configured(connection))
             return;
         using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
         command.ExecuteNonQuery();
+        MarkConfigured(connection);
     }
 
+    // Not the caller's token: a request cancelled here would leave a pooled connection without its settings for its whole life.
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (!FirstOpen(connection))
+        if (Configured(connection))
             return;
         await using var command = connection.CreateCommand();
         command.CommandText = ConnectionPragmas;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        MarkConfigured(connection);
     }
 
     /// <summary>
-    /// Whether this open is the first of its database connection. The settings belong to SQLite's connection, which the driver's pool
-    /// keeps open between a context's opens: set once, they hold for every later open (three statements less per unit of work).
+    /// Whether this database connection has its settings. They belong to SQLite's connection, which the driver's pool keeps open
+    /// between a context's opens: made once, they hold for every later open (three statements less per unit of work). A connection
+    /// is marked only once they are made, so one whose settings failed gets them at its next open.
     /// </summary>
-    private bool FirstOpen(DbConnection connection) => connection is not SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, Configured);
+    private bool Configured(DbConnection connection) => connection is SqliteConnection { Handle: { } handle } && _configured.TryGetValue(handle, out _);
+
+    private void MarkConfigured(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle })
+            _configured.AddOrUpdate(handle, ConfiguredMark);
+    }
 
     public override InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {

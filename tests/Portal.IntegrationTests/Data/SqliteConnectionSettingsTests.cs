@@ -2,6 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Portal.Core.Data;
+using Portal.Infrastructure.Data;
 using Portal.Testing;
 
 namespace Portal.IntegrationTests.Data;
@@ -12,11 +13,12 @@ public sealed class SqliteConnectionSettingsTests(SqlitePortal app) : IClassFixt
     [Fact]
     public async Task A_connection_reused_from_the_pool_keeps_the_writer_settings()
     {
-        var factory = app.Service<IDbContextFactory<PortalDbContext>>();
+        var options = OwnPool(41);
         var handles = new List<SQLitePCL.sqlite3>();
         for (var open = 0; open < 3; open++)
         {
-            await using var db = await factory.CreateDbContextAsync();
+            await using var db = new PortalDbContext(options);
+            await db.Database.OpenConnectionAsync();
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             handles.Add(connection.Handle!);
 
@@ -33,25 +35,31 @@ public sealed class SqliteConnectionSettingsTests(SqlitePortal app) : IClassFixt
     public async Task Connections_open_at_once_each_have_the_writer_settings()
     {
         const int callers = 4;
-        var factory = app.Service<IDbContextFactory<PortalDbContext>>();
-        var allOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var open = 0;
-
-        var seen = await Task.WhenAll(Enumerable.Range(0, callers).Select(_ => Task.Run(async () =>
+        var options = OwnPool(42);
+        var contexts = Enumerable.Range(0, callers).Select(_ => new PortalDbContext(options)).ToList();
+        try
         {
-            await using var db = await factory.CreateDbContextAsync();
-            var connection = (SqliteConnection)db.Database.GetDbConnection();
-            var busyTimeout = await PragmaAsync(connection, "busy_timeout");
-            // Each holds its connection until all are open, so the pool must hand out as many different ones.
-            if (Interlocked.Increment(ref open) == callers)
-                allOpen.SetResult();
-            await allOpen.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            return (Handle: connection.Handle!, BusyTimeout: busyTimeout);
-        })));
+            foreach (var db in contexts)
+                await db.Database.OpenConnectionAsync();
+            var connections = contexts.Select(c => (SqliteConnection)c.Database.GetDbConnection()).ToList();
 
-        Assert.Equal(callers, seen.Select(s => s.Handle).Distinct().Count());
-        Assert.All(seen, s => Assert.Equal(5000L, s.BusyTimeout));
+            Assert.Equal(callers, connections.Select(c => c.Handle).Distinct().Count());
+            foreach (var connection in connections)
+                Assert.Equal(5000L, await PragmaAsync(connection, "busy_timeout"));
+        }
+        finally
+        {
+            foreach (var db in contexts)
+                await db.DisposeAsync();
+        }
     }
+
+    /// <summary>
+    /// The portal's database under a connection string of the test's own (the driver pools by connection string, and the timeout
+    /// changes nothing the test reads): a pool nothing else leases from meanwhile.
+    /// </summary>
+    private DbContextOptions<PortalDbContext> OwnPool(int timeoutSeconds) =>
+        PortalDatabase.Options(DatabaseProvider.Sqlite, $"{app.Database.ConnectionString};Default Timeout={timeoutSeconds}");
 
     private static async Task<long> PragmaAsync(DbConnection connection, string name)
     {

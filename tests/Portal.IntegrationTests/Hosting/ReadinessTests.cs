@@ -39,15 +39,24 @@ public abstract class ReadinessTests(PortalApp app)
     [Fact]
     public async Task Ready_is_unhealthy_on_a_database_without_the_portal_schema()
     {
+        // A database that exists and answers, but is not the portal's: an empty SQLite file, PostgreSQL's own database.
         var file = Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N") + "-empty.db");
-        var empty = app.Database.Provider == DatabaseProvider.Sqlite
-            ? $"Data Source={file};Pooling=False"
-            : new NpgsqlConnectionStringBuilder(app.Database.ConnectionString) { Database = "postgres" }.ConnectionString;
+        await File.WriteAllBytesAsync(file, []);
+        try
+        {
+            var empty = app.Database.Provider == DatabaseProvider.Sqlite
+                ? $"Data Source={file};Mode=ReadWrite;Pooling=False"
+                : new NpgsqlConnectionStringBuilder(app.Database.ConnectionString) { Database = "postgres" }.ConnectionString;
 
-        var result = await CheckAsync(empty);
+            var result = await CheckAsync(empty);
 
-        Assert.Equal(HealthStatus.Unhealthy, result.Status);
-        File.Delete(file);
+            Assert.Equal(HealthStatus.Unhealthy, result.Status);
+            Assert.Contains(app.Database.Provider == DatabaseProvider.Sqlite ? "no such table" : "does not exist", result.Exception?.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     private async Task<HealthCheckResult> CheckAsync(string connectionString)
