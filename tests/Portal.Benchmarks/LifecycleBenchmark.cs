@@ -65,8 +65,9 @@ internal static partial class LifecycleBenchmark
         // Three people, so separation of duties lets every call through: one registered the versions, a pipeline's token acts for
         // another, and an Approver's token for a third.
         var registrant = await app.SignInAsync("bench-contributor", "Bench Contributor", "marketing-contributors");
-        var pipelineToken = await TokenAsync(app, admin, TeamRole.Contributor);
-        var approverToken = await TokenAsync(app, await app.CallerAsync(await app.SignInAsync("bench-approver", "Bench Approver", "marketing-admins")), TeamRole.Approver);
+        var pipelineToken = await app.IssueTokenAsync(admin, Team, TeamRole.Contributor);
+        var approverToken = await app.IssueTokenAsync(await app.CallerAsync(await app.SignInAsync("bench-approver", "Bench Approver", "marketing-admins")), Team,
+            TeamRole.Approver);
 
         var seedWatch = Stopwatch.StartNew();
         var assets = await LifecycleSeed.SeedAsync(dbFactory, Team, clients, MaxWarmUpCycles, measuredCycles, metricsPerVersion, registrant.UserId.ToString());
@@ -209,7 +210,4 @@ internal static partial class LifecycleBenchmark
         return new WarmUpResult(MaxWarmUpCycles, methods, false);
     }
 
-    /// <summary>A token of the team with <paramref name="role"/>, acting for <paramref name="issuer"/>, as a team admin issues one on the Members page.</summary>
-    private static async Task<string> TokenAsync(PortalApp app, CallerAccess issuer, TeamRole role) =>
-        (await app.InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(issuer, Team, $"bench-{role}".ToLowerInvariant(), role, 30))).Value.Secret;
 }

@@ -144,11 +144,13 @@ public class PortalApp(DatabaseProvider provider, bool realPort = false, IReadOn
         (await InScopeAsync<AccessService, CallerAccess?>(a => a.ForUserAsync(user.UserId, Actor.ForUser(user.UserId, user.Name))))!;
 
     /// <summary>Issues an API token through the service, as a team admin would on the Members page.</summary>
-    public async Task<string> IssueTokenAsync(string team, TeamRole role, int days = 30)
+    public async Task<string> IssueTokenAsync(string team, TeamRole role, int days = 30) =>
+        await IssueTokenAsync(await CallerAsync(await SignInAsync($"admin-{team}", $"Admin {team}", $"{team}-admins")), team, role, days);
+
+    /// <summary>Issues an API token through the service with <paramref name="issuer"/>'s authority: the token acts for that person.</summary>
+    public async Task<string> IssueTokenAsync(CallerAccess issuer, string team, TeamRole role, int days = 30)
     {
-        var admin = await SignInAsync($"admin-{team}", $"Admin {team}", $"{team}-admins");
-        var caller = await CallerAsync(admin);
-        var issued = await InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(caller, team, $"pipeline-{Guid.NewGuid():N}"[..20], role, days));
+        var issued = await InScopeAsync<ApiTokenService, Result<IssuedApiToken>>(s => s.CreateAsync(issuer, team, $"pipeline-{Guid.NewGuid():N}"[..20], role, days));
         return issued.Value.Secret;
     }
 
