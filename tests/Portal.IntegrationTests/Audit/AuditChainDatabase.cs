@@ -62,6 +62,11 @@ public sealed class AuditChainDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>A context of the portal's configuration with one interceptor more, which runs after the portal's own.</summary>
+    public PortalDbContext ContextWith(Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor interceptor) =>
+        new((DbContextOptions<PortalDbContext>)PortalDatabase.Configure(new DbContextOptionsBuilder<PortalDbContext>(), Provider, _database.ConnectionString)
+            .AddInterceptors(interceptor).Options);
+
     public async Task<long[]> SequencesAsync()
     {
         await using var db = await _factory.CreateDbContextAsync();

@@ -1,4 +1,7 @@
+using System.Data;
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 using Portal.Core.Audit;
 using Portal.Core.Audit.Chain;
@@ -125,6 +128,78 @@ public sealed class AuditChainNumberingTests
         var sequences = await chain.SequencesAsync();
         Assert.Equal([1L, 2L, 3L], sequences);
         Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    /// <summary>
+    /// The events' INSERT, whose trigger takes the chain's lock, and the COMMIT that releases it travel together: when the portal hears
+    /// back, the transaction is committed and the lock free, so no wait of the portal's (a busy thread pool, a collection) lengthens
+    /// the hold every writer of every instance queues behind.
+    /// </summary>
+    [Fact]
+    public async Task The_chain_lock_is_free_and_the_unit_committed_when_the_portal_hears_back_from_its_events()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var seen = new SeenAtCommit(chain);
+        var teamId = Guid.NewGuid();
+        await using (var db = chain.ContextWith(seen))
+        {
+            await using var unit = await db.Database.BeginTransactionAsync();
+            db.Teams.Add(new Team { Id = teamId, Slug = "one-trip", Name = "One trip", CreatedAt = DateTimeOffset.UtcNow });
+            db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "team.created", "team", teamId.ToString(), teamId);
+            await db.SaveChangesAsync();
+            await unit.CommitAsync();
+        }
+
+        Assert.Equal((true, 1L, 1L), (seen.LockFree, seen.TeamsCommitted, seen.EventsCommitted));
+        var sequences = await chain.SequencesAsync();
+        Assert.Equal([1L], sequences);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    /// <summary>The trigger refuses a snapshot older than the lock's grant; the refusal comes back from the commit and undoes the whole unit.</summary>
+    [Fact]
+    public async Task A_unit_whose_events_the_chain_refuses_at_commit_leaves_nothing_and_its_connection_serves_the_next()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var teamId = Guid.NewGuid();
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+        {
+            await using var unit = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead);
+            db.Teams.Add(new Team { Id = teamId, Slug = "refused", Name = "Refused", CreatedAt = DateTimeOffset.UtcNow });
+            db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "team.created", "team", teamId.ToString(), teamId);
+            await db.SaveChangesAsync();
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => unit.CommitAsync());
+            Assert.Contains("read committed", refused.MessageText);
+        }
+        await chain.WriteEventsAsync(2);
+
+        await using var read = await chain.Factory.CreateDbContextAsync();
+        Assert.False(await read.Teams.AnyAsync(t => t.Id == teamId));
+        var sequences = await chain.SequencesAsync();
+        Assert.Equal([1L, 2L], sequences);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    /// <summary>Runs after the portal's own commit step; asks another session what it sees at that moment.</summary>
+    private sealed class SeenAtCommit(AuditChainDatabase chain) : DbTransactionInterceptor
+    {
+        public bool LockFree { get; private set; }
+        public long TeamsCommitted { get; private set; }
+        public long EventsCommitted { get; private set; }
+
+        public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
+            InterceptionResult result, CancellationToken cancellationToken = default)
+        {
+            await using var connection = (NpgsqlConnection)chain.RawConnection();
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand(
+                $"SELECT pg_try_advisory_xact_lock({AuditChain.PostgresLockKey}), (SELECT count(*) FROM teams WHERE \"Slug\" = 'one-trip'), (SELECT count(*) FROM audit_events)",
+                connection);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            (LockFree, TeamsCommitted, EventsCommitted) = (reader.GetBoolean(0), reader.GetInt64(1), reader.GetInt64(2));
+            return result;
+        }
     }
 
     private static async Task<bool> SomeoneWaitsForTheChainAsync(AuditChainDatabase chain)

@@ -11,7 +11,7 @@ namespace Portal.Core.Audit.Chain;
 /// reads the head, and gives each new event the next sequence and its hash, so writers on several
 /// portal instances produce one gap-free chain and a failed save leaves no hole. On PostgreSQL a
 /// trigger does that part as the events are inserted (<c>AuditChainNumbering</c>), and the portal inserts
-/// a transaction's events just before it commits (<see cref="ChainHoldInterceptor"/>), each with its
+/// a transaction's events with its COMMIT, in one round trip (<see cref="ChainHoldInterceptor"/>), each with its
 /// canonical form after the sequence: the lock is held for that INSERT and the COMMIT only, and taken
 /// after every row lock of the transaction, so no order of saves can deadlock on it.
 /// </summary>
@@ -123,16 +123,19 @@ public static class AuditChain
     internal static bool NumbersInDatabase(PortalDbContext db) => db.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     /// <summary>
-    /// Writes the events a PostgreSQL transaction saved, as it is about to commit: the INSERT's trigger takes the chain's lock, which
-    /// the COMMIT right after releases. The hold, its wait included, starts here.
+    /// Writes the events a PostgreSQL transaction saved and commits it, in one round trip: the INSERT's trigger takes the chain's lock
+    /// and the COMMIT right behind it in the same batch releases it, so the lock is held inside PostgreSQL only, never across a wait for
+    /// the portal's next statement (on two busy cores that wait was most of the hold, and every writer queued behind it). Returns whether
+    /// it committed; a failure of either statement leaves the transaction rolled back by PostgreSQL and throws. The hold starts here.
     /// </summary>
-    internal static async Task WriteBeforeCommitAsync(PortalDbContext db, CancellationToken ct)
+    internal static async Task<bool> WriteAndCommitAsync(PortalDbContext db, CancellationToken ct)
     {
         if (db.ChainEventsAtCommit is not { Count: > 0 } events)
-            return;
+            return false;
         db.ChainHeldSince = Stopwatch.GetTimestamp();
-        await AuditRows.InsertAsync(db, events, ct);
+        await AuditRows.InsertAsync(db, events, ct, thenCommit: true);
         db.ChainEventsAtCommit = null;
+        return true;
     }
 
     /// <summary>

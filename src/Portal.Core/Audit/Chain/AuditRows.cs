@@ -26,7 +26,8 @@ internal static class AuditRows
     public static bool WritesItself(PortalDbContext db) =>
         db.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" || AuditChain.NumbersInDatabase(db);
 
-    public static async Task InsertAsync(PortalDbContext db, IReadOnlyList<EntityEntry<AuditEvent>> events, CancellationToken ct)
+    /// <param name="thenCommit">Sends the transaction's COMMIT with the last INSERT, in the same round trip (PostgreSQL at commit).</param>
+    public static async Task InsertAsync(PortalDbContext db, IReadOnlyList<EntityEntry<AuditEvent>> events, CancellationToken ct, bool thenCommit = false)
     {
         var entityType = db.Model.FindEntityType(typeof(AuditEvent))!;
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
@@ -35,7 +36,8 @@ internal static class AuditRows
         var numberedByDatabase = AuditChain.NumbersInDatabase(db);
         var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ("
             + string.Join(", ", columns.Select(c => sql.DelimitIdentifier(c.Property.GetColumnName(table)!))) + ") VALUES ";
-        foreach (var chunk in events.Chunk(RowsPerStatement))
+        var chunks = events.Chunk(RowsPerStatement).ToList();
+        foreach (var chunk in chunks)
         {
             await using var command = db.InTransaction("");
             var text = new StringBuilder(head);
@@ -55,6 +57,8 @@ internal static class AuditRows
                 }
                 text.Append(')');
             }
+            if (thenCommit && chunk == chunks[^1])
+                text.Append("; COMMIT");
             command.CommandText = text.ToString();
             await command.ExecuteNonQueryAsync(ct);
         }

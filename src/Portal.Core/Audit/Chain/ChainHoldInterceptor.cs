@@ -7,8 +7,8 @@ namespace Portal.Core.Audit.Chain;
 
 /// <summary>
 /// Records how long a transaction held the audit chain's lock when the transaction ends, whoever opened it: the lock is released by
-/// the commit or rollback, which a unit of work makes itself. On PostgreSQL it also writes the transaction's events just before the
-/// commit (<see cref="AuditChain.WriteBeforeCommitAsync"/>), whose trigger takes the lock: the hold starts there. A transaction disposed without either (an early return) is not counted;
+/// the commit or rollback, which a unit of work makes itself. On PostgreSQL it also writes the transaction's events and commits with
+/// them in one round trip (<see cref="AuditChain.WriteAndCommitAsync"/>); the INSERT's trigger takes the lock: the hold starts there. A transaction disposed without either (an early return) is not counted;
 /// the next transaction of the context starts unheld.
 /// </summary>
 public sealed class ChainHoldInterceptor : DbTransactionInterceptor
@@ -42,8 +42,9 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
     public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
         InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is PortalDbContext db)
-            await AuditChain.WriteBeforeCommitAsync(db, cancellationToken);
+        // Committed with the events (PostgreSQL): the transaction's own COMMIT would find nothing left to commit.
+        if (eventData.Context is PortalDbContext db && await AuditChain.WriteAndCommitAsync(db, cancellationToken))
+            return InterceptionResult.Suppress();
         return result;
     }
 
