@@ -65,6 +65,8 @@ internal sealed class ClientProcess : IDisposable
     {
         public double P95Ms => LatenciesMs[(int)Math.Ceiling(LatenciesMs.Count * 0.95) - 1];
 
+        public double MedianMs => Stats.Median(LatenciesMs);
+
         public static Loops Of(string[] words)
         {
             var seconds = TimeSpan.FromTicks(long.Parse(words[1], CultureInfo.InvariantCulture) - long.Parse(words[0], CultureInfo.InvariantCulture)).TotalSeconds;
