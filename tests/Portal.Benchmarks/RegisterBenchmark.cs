@@ -52,11 +52,11 @@ internal static class RegisterBenchmark
             var (portalCpu, databaseCpu, chain) = (Cpu.ThisProcess(), Cpu.PostgresServer(), chainTimes.Now());
             var (gcPause, gcCount) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
             var each = Math.Max(requests / clients * 2, 10);
-            var run32 = await MeasureAsync("register", clients, each);
-            Add($"register a version, {clients} clients", run32);
+            var timed = await MeasureAsync("register", clients, each);
+            Add($"register a version, {clients} clients", timed);
             // A collection pauses every request in flight: a run whose p95 stands out says here whether it had one.
             gcPauses.Add((Math.Round((GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds, 1), GC.CollectionCount(0) - gcCount));
-            Console.WriteLine($"  run {r + 1}, {clients} clients: p95 {run32.P95Ms:0.0} ms, median {run32.MedianMs:0.0} ms; the collector paused {gcPauses[^1].Ms} ms in {gcPauses[^1].Collections} collections");
+            Console.WriteLine($"  run {r + 1}, {clients} clients: p95 {timed.P95Ms:0.0} ms, median {timed.MedianMs:0.0} ms; the collector paused {gcPauses[^1].Ms} ms in {gcPauses[^1].Collections} collections");
             // The server runs in this process and the clients in another: this process's CPU is the portal's.
             var registrations = clients * each;
             cpuPerRegistration.Add(((Cpu.ThisProcess() - portalCpu).TotalMilliseconds / registrations,

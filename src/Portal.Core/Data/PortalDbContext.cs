@@ -26,7 +26,7 @@ public class PortalDbContext(DbContextOptions<PortalDbContext> options) : DbCont
     /// </summary>
     internal long? ChainHeldSince { get; set; }
 
-    /// <summary>On PostgreSQL, the events this context's transaction saved, written just before it commits (AuditChain).</summary>
+    /// <summary>On PostgreSQL, the events this context's transaction saved, written with its COMMIT in one command (AuditChain).</summary>
     internal List<Microsoft.EntityFrameworkCore.ChangeTracking.EntityEntry<AuditEvent>>? ChainEventsAtCommit { get; set; }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Portal.IntegrationTests.Audit;
 
 /// <summary>
 /// The chain reports how long each audited save waited for its lock and held it (AuditChainMetrics). SQLite's writers hold it from
-/// their first audited save to their commit; on PostgreSQL a transaction's events are written just before its commit, whose
+/// their first audited save to their commit; on PostgreSQL a transaction's events are written with its COMMIT, in one command, whose
 /// trigger takes the lock (AuditChainNumbering), so an open unit holds back no other writer there.
 /// </summary>
 public sealed class AuditChainMetricsTests

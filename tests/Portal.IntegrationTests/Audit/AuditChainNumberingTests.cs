@@ -158,7 +158,7 @@ public sealed class AuditChainNumberingTests
 
     /// <summary>The trigger refuses a snapshot older than the lock's grant; the refusal comes back from the commit and undoes the whole unit.</summary>
     [Fact]
-    public async Task A_unit_whose_events_the_chain_refuses_at_commit_leaves_nothing_and_its_connection_serves_the_next()
+    public async Task A_unit_whose_events_the_chain_refuses_at_commit_leaves_nothing_and_the_chain_goes_on()
     {
         await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
         var teamId = Guid.NewGuid();
@@ -177,6 +177,28 @@ public sealed class AuditChainNumberingTests
         Assert.False(await read.Teams.AnyAsync(t => t.Id == teamId));
         var sequences = await chain.SequencesAsync();
         Assert.Equal([1L, 2L], sequences);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    /// <summary>More events than one statement takes go in one command with the COMMIT, and join the chain in the order recorded.</summary>
+    [Fact]
+    public async Task A_unit_with_more_events_than_one_statement_takes_commits_them_all_in_order()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        var seen = new SeenAtCommit(chain);
+        await using (var db = chain.ContextWith(seen))
+        {
+            await using var unit = await db.Database.BeginTransactionAsync();
+            for (var i = 0; i < 1201; i++)
+                db.Record(Actor.System("tests"), DateTimeOffset.UtcNow, "asset.updated", "asset", $"event-{i}");
+            await db.SaveChangesAsync();
+            await unit.CommitAsync();
+        }
+
+        Assert.Equal((true, 1201L), (seen.LockFree, seen.EventsCommitted));
+        await using var read = await chain.Factory.CreateDbContextAsync();
+        var subjects = await read.AuditEvents.OrderBy(e => e.Sequence).Select(e => e.SubjectId).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, 1201).Select(i => $"event-{i}"), subjects);
         Assert.True((await chain.VerifyAsync()).IsValid);
     }
 

@@ -8,7 +8,7 @@ namespace Portal.IntegrationTests.Audit;
 
 /// <summary>
 /// A save's events are written after the rest of it, on SQLite in one statement of the chain's own (AuditRows), on PostgreSQL by the
-/// same statement just before the commit (its trigger numbers them), on SQL Server in EF Core's batch: either way they read back as
+/// same statement sent with the COMMIT (its trigger numbers them), on SQL Server in EF Core's batch: either way they read back as
 /// recorded, chain, and are written exactly once.
 /// </summary>
 public sealed class AuditRowsTests
@@ -54,6 +54,26 @@ public sealed class AuditRowsTests
         }
         Assert.Null(stored[2].TeamId);
         Assert.Null(stored[0].Before);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
+    /// <summary>More events than one statement takes (500 rows) go in one command of several statements.</summary>
+    [Theory]
+    [MemberData(nameof(AuditChainDatabase.Providers), MemberType = typeof(AuditChainDatabase))]
+    public async Task A_save_of_more_events_than_one_statement_takes_writes_them_all_once_in_order(DatabaseProvider provider)
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(provider);
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+        {
+            for (var i = 0; i < 1201; i++)
+                db.Record(Actor.System("rows-test"), DateTimeOffset.UtcNow, "asset.updated", "asset", $"event-{i}");
+            Assert.Equal(1201, await db.SaveChangesAsync());
+        }
+
+        await using var read = await chain.Factory.CreateDbContextAsync();
+        var stored = await read.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).Select(e => new { e.Sequence, e.SubjectId }).ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 1201).Select(i => (long)i), stored.Select(e => e.Sequence));
+        Assert.Equal(Enumerable.Range(0, 1201).Select(i => $"event-{i}"), stored.Select(e => e.SubjectId));
         Assert.True((await chain.VerifyAsync()).IsValid);
     }
 

@@ -126,7 +126,8 @@ public static class AuditChain
     /// Writes the events a PostgreSQL transaction saved and commits it, in one round trip: the INSERT's trigger takes the chain's lock
     /// and the COMMIT right behind it in the same batch releases it, so the lock is held inside PostgreSQL only, never across a wait for
     /// the portal's next statement (on two busy cores that wait was most of the hold, and every writer queued behind it). Returns whether
-    /// it committed; a failure of either statement leaves the transaction rolled back by PostgreSQL and throws. The hold starts here.
+    /// it committed. A failed INSERT makes PostgreSQL skip the COMMIT and leaves the transaction failed, rolled back when the unit is
+    /// disposed; a failed COMMIT ends it rolled back; either way the error comes out of the commit. The hold starts here.
     /// </summary>
     internal static async Task<bool> WriteAndCommitAsync(PortalDbContext db, CancellationToken ct)
     {

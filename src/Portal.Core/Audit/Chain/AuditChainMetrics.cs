@@ -24,8 +24,8 @@ public static class AuditChainMetrics
 
     private static readonly Histogram<double> Hold = Meter.CreateHistogram<double>(HoldName, "s",
         "From holding the chain's lock to the end of the transaction that releases it (commit or rollback): one audited save in the "
-        + "chain's own transaction, or every save of a unit of work from its first audited one to the unit's commit. On PostgreSQL: from the "
-        + "INSERT of the events just before the commit, whose trigger waits for the lock, to the end of the commit.");
+        + "chain's own transaction, or every save of a unit of work from its first audited one to the unit's commit. On PostgreSQL: from sending "
+        + "the events' INSERT with the COMMIT in one command, whose trigger waits for the lock, to the answer.");
 
     internal static void RecordWait(long since) => Wait.Record(Stopwatch.GetElapsedTime(since).TotalSeconds);
 

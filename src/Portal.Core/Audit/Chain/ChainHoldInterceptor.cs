@@ -42,7 +42,8 @@ public sealed class ChainHoldInterceptor : DbTransactionInterceptor
     public override async ValueTask<InterceptionResult> TransactionCommittingAsync(DbTransaction transaction, TransactionEventData eventData,
         InterceptionResult result, CancellationToken cancellationToken = default)
     {
-        // Committed with the events (PostgreSQL): the transaction's own COMMIT would find nothing left to commit.
+        // Committed with the events (PostgreSQL): the transaction's own COMMIT would find nothing left to commit. An interceptor after
+        // this one sees a committed transaction and must not refuse it (the portal registers none: this one is first, PortalDatabase).
         if (eventData.Context is PortalDbContext db && await AuditChain.WriteAndCommitAsync(db, cancellationToken))
             return InterceptionResult.Suppress();
         return result;
