@@ -16,6 +16,19 @@ internal static class Stats
     }
 }
 
+/// <summary>The collector's pauses in this process (the portal's) over a stretch of a run: each pause delays every request in flight.</summary>
+internal sealed record CollectorPauses(double Ms, int Collections)
+{
+    public readonly record struct Mark(TimeSpan Paused, int Collections);
+
+    public static Mark Now() => new(GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+
+    public static CollectorPauses Since(Mark mark) =>
+        new(Math.Round((GC.GetTotalPauseDuration() - mark.Paused).TotalMilliseconds, 1), GC.CollectionCount(0) - mark.Collections);
+
+    public override string ToString() => $"the collector paused {Ms} ms in {Collections} collections";
+}
+
 /// <summary>CPU time read beside latencies: a latency target at N clients on few cores is a CPU budget per call.</summary>
 internal static class Cpu
 {

@@ -99,7 +99,7 @@ internal static partial class LifecycleBenchmark
         using var chainTimes = new AuditChainListener();
         var chain = new List<AuditChainListener.Totals>();
         var databaseCpuPerCall = new List<double>();
-        var gcPauseMs = new List<double>();
+        var gcPauses = new List<CollectorPauses>();
         for (var repeat = 0; repeat < Repeats; repeat++)
         {
             floor.Add(Latency.Of(await FloorAsync(dbFactory, clients)));
@@ -109,17 +109,16 @@ internal static partial class LifecycleBenchmark
             var jit = System.Runtime.JitInfo.GetCompilationTime();
             var allocated = GC.GetTotalAllocatedBytes();
             var statements = commands.Count;
-            var gcPause = GC.GetTotalPauseDuration();
-            var gcCount = GC.CollectionCount(0);
+            var collector = CollectorPauses.Now();
             var chainBefore = chainTimes.Now();
             var samples = await client.CyclesAsync(next, CyclesPerRepeat, expectedRules: 5);
             next += CyclesPerRepeat;
             promoted += CyclesPerRepeat;
             chain.Add(chainTimes.Now() - chainBefore);
-            gcPauseMs.Add(Math.Round((GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds, 1));
+            gcPauses.Add(CollectorPauses.Since(collector));
             // A repeat whose p95 stands out says here whether the collector paused it.
             var slowest = samples.Max(s => Math.Max(s.Staging, Math.Max(s.Request, s.Approve)));
-            Console.WriteLine($"  repeat {repeat + 1}: slowest call {slowest:0} ms; the collector paused {gcPauseMs[^1]} ms in {GC.CollectionCount(0) - gcCount} collections");
+            Console.WriteLine($"  repeat {repeat + 1}: slowest call {slowest:0} ms; {gcPauses[^1]}");
             cpuPerCall.Add((Cpu.ThisProcess() - cpu).TotalMilliseconds / (samples.Count * 3));
             jitPerCall.Add((System.Runtime.JitInfo.GetCompilationTime() - jit).TotalMilliseconds / (samples.Count * 3));
             allocatedPerCall.Add((GC.GetTotalAllocatedBytes() - allocated) / 1024.0 / (samples.Count * 3));
@@ -181,7 +180,7 @@ internal static partial class LifecycleBenchmark
             SqlStatementsPerCall = statementsMedian,
             AuditChainLockMs = new { WaitPerSave = chainWaitMs, HoldPerTransaction = chainHoldMs },
             AllocatedKiBPerCall = allocatedKiB,
-            GcPauseMsPerRepeat = gcPauseMs,
+            GcPauseMsPerRepeat = gcPauses.Select(g => g.Ms),
         });
         Console.WriteLine($"  written to {file}");
         return 0;

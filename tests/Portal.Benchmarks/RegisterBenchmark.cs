@@ -32,7 +32,7 @@ internal static class RegisterBenchmark
         var cpuPerRegistration = new List<(double Portal, double Database)>();
         using var chainTimes = new AuditChainListener();
         var chainPerRegistration = new List<AuditChainListener.Totals>();
-        var gcPauses = new List<(double Ms, int Collections)>();
+        var gcPauses = new List<CollectorPauses>();
         Task<ClientProcess.Loops> MeasureAsync(string what, int count, int each) => client.RunAsync(what, run++, count, each);
         var series = new Dictionary<string, List<ClientProcess.Loops>>();
         void Add(string name, ClientProcess.Loops s) => (series.TryGetValue(name, out var list) ? list : series[name] = []).Add(s);
@@ -50,13 +50,13 @@ internal static class RegisterBenchmark
             Add("register a version, 1 client", await MeasureAsync("register", 1, requests));
             Add($"floor: GET /health/ready, {clients} clients", await MeasureAsync("health", clients, requests / clients * 4));
             var (portalCpu, databaseCpu, chain) = (Cpu.ThisProcess(), Cpu.PostgresServer(), chainTimes.Now());
-            var (gcPause, gcCount) = (GC.GetTotalPauseDuration(), GC.CollectionCount(0));
+            var collector = CollectorPauses.Now();
             var each = Math.Max(requests / clients * 2, 10);
             var timed = await MeasureAsync("register", clients, each);
             Add($"register a version, {clients} clients", timed);
             // A collection pauses every request in flight: a run whose p95 stands out says here whether it had one.
-            gcPauses.Add((Math.Round((GC.GetTotalPauseDuration() - gcPause).TotalMilliseconds, 1), GC.CollectionCount(0) - gcCount));
-            Console.WriteLine($"  run {r + 1}, {clients} clients: p95 {timed.P95Ms:0.0} ms, median {timed.MedianMs:0.0} ms; the collector paused {gcPauses[^1].Ms} ms in {gcPauses[^1].Collections} collections");
+            gcPauses.Add(CollectorPauses.Since(collector));
+            Console.WriteLine($"  run {r + 1}, {clients} clients: p95 {timed.P95Ms:0.0} ms, median {timed.MedianMs:0.0} ms; {gcPauses[^1]}");
             // The server runs in this process and the clients in another: this process's CPU is the portal's.
             var registrations = clients * each;
             cpuPerRegistration.Add(((Cpu.ThisProcess() - portalCpu).TotalMilliseconds / registrations,
@@ -92,7 +92,7 @@ internal static class RegisterBenchmark
             Parameters = new { Clients = clients, Requests = requests, Runs }, Figures = figures, Target = met,
             CpuMsPerRegistration = new { Portal = portalCpuMs, PostgreSql = kind == DatabaseProvider.PostgreSql ? databaseCpuMs : (double?)null },
             AuditChainLockMsPerRegistration = new { Wait = chainWaitMs, Hold = chainHoldMs },
-            GcPausesPerRunAtManyClients = gcPauses.Select(g => new { g.Ms, g.Collections }),
+            GcPausesPerRunAtManyClients = gcPauses,
         });
         Console.WriteLine($"  written to {file}");
         return met.Met ? 0 : 1;

@@ -109,7 +109,7 @@ public static class AuditChain
             if (NumbersInDatabase(db))
                 (db.ChainEventsAtCommit ??= []).AddRange(events);
             else
-                await AuditRows.InsertAsync(db, events, ct);
+                await AuditRows.InsertAsync(db, events, thenCommit: false, ct);
             return rows + events.Count;
         }
         catch
@@ -134,7 +134,7 @@ public static class AuditChain
         if (db.ChainEventsAtCommit is not { Count: > 0 } events)
             return false;
         db.ChainHeldSince = Stopwatch.GetTimestamp();
-        await AuditRows.InsertAsync(db, events, ct, thenCommit: true);
+        await AuditRows.InsertAsync(db, events, thenCommit: true, ct);
         db.ChainEventsAtCommit = null;
         return true;
     }

@@ -27,7 +27,7 @@ internal static class AuditRows
         db.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" || AuditChain.NumbersInDatabase(db);
 
     /// <param name="thenCommit">Sends the transaction's COMMIT behind the INSERTs, in the same round trip (PostgreSQL at commit).</param>
-    public static async Task InsertAsync(PortalDbContext db, IReadOnlyList<EntityEntry<AuditEvent>> events, CancellationToken ct, bool thenCommit = false)
+    public static async Task InsertAsync(PortalDbContext db, IReadOnlyList<EntityEntry<AuditEvent>> events, bool thenCommit, CancellationToken ct)
     {
         var entityType = db.Model.FindEntityType(typeof(AuditEvent))!;
         var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
@@ -42,9 +42,7 @@ internal static class AuditRows
         var text = new StringBuilder();
         for (var row = 0; row < events.Count; row++)
         {
-            if (row % RowsPerStatement == 0)
-                text.Append(row == 0 ? head : "; " + head);
-            text.Append(row % RowsPerStatement == 0 ? "(" : ", (");
+            text.Append(row == 0 ? head + "(" : row % RowsPerStatement == 0 ? "; " + head + "(" : ", (");
             for (var column = 0; column < columns.Count; column++)
             {
                 var (property, mapping) = columns[column];
