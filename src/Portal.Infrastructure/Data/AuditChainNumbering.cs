@@ -48,6 +48,29 @@ public static class AuditChainNumbering
             """);
     }
 
+    /// <summary>
+    /// Binds the trigger's table name to the schema the migration runs in. An unqualified name is looked up in the inserting session's
+    /// search path, and before anything else in its temporary schema: a session holding a temporary <c>audit_events</c> with a forged
+    /// head would otherwise have its event chained to that head. Temporary objects are looked up last, after the portal's schema.
+    /// </summary>
+    public static void PinSearchPath(MigrationBuilder migration)
+    {
+        if (migration.ActiveProvider != "Npgsql.EntityFrameworkCore.PostgreSQL")
+            return;
+        migration.Sql("""
+            DO $$ BEGIN
+                EXECUTE format('ALTER FUNCTION audit_chain_number() SET search_path = %I, pg_temp', current_schema());
+            END $$;
+            """);
+    }
+
+    public static void UnpinSearchPath(MigrationBuilder migration)
+    {
+        if (migration.ActiveProvider != "Npgsql.EntityFrameworkCore.PostgreSQL")
+            return;
+        migration.Sql("ALTER FUNCTION audit_chain_number() RESET search_path;");
+    }
+
     public static void Down(MigrationBuilder migration)
     {
         if (migration.ActiveProvider != "Npgsql.EntityFrameworkCore.PostgreSQL")

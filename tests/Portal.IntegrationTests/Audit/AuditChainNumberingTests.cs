@@ -62,6 +62,33 @@ public sealed class AuditChainNumberingTests
         Assert.True((await chain.VerifyAsync()).IsValid);
     }
 
+    /// <summary>
+    /// PostgreSQL looks an unqualified table up in the session's temporary schema first: had the trigger read the head through the
+    /// session's search path, this session's own <c>audit_events</c> with a forged head would have been chained to.
+    /// </summary>
+    [Fact]
+    public async Task An_event_appended_by_a_session_with_a_table_of_the_same_name_chains_to_the_portal_s_head()
+    {
+        await using var chain = await AuditChainDatabase.CreateAsync(DatabaseProvider.PostgreSql);
+        await chain.WriteEventsAsync(2);
+        AuditEvent head;
+        await using (var db = await chain.Factory.CreateDbContextAsync())
+            head = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Sequence == 2);
+
+        // One session: a temporary copy of the log whose head carries a forged hash, then the head's content appended again to the portal's table.
+        await chain.RawAsync("""
+            CREATE TEMP TABLE audit_events AS SELECT * FROM public.audit_events;
+            UPDATE pg_temp.audit_events SET "Hash" = decode(repeat('ff', 32), 'hex');
+            CREATE TEMP TABLE appended AS SELECT * FROM public.audit_events WHERE "Sequence" = 2;
+            UPDATE appended SET "Sequence" = -1, "Hash" = @rest;
+            INSERT INTO public.audit_events SELECT * FROM appended;
+            """, ("rest", AuditCanonicalForm.AfterSequence(head)));
+
+        var sequences = await chain.SequencesAsync();
+        Assert.Equal([1L, 2L, 3L], sequences);
+        Assert.True((await chain.VerifyAsync()).IsValid);
+    }
+
     /// <summary>PostgreSQL keeps a unit's events for its commit: a rollback to a savepoint drops those of the saves it undid.</summary>
     [Fact]
     public async Task Events_of_saves_rolled_back_to_a_savepoint_are_not_appended()
