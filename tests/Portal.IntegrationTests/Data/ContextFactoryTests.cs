@@ -169,6 +169,51 @@ public sealed class ContextFactoryTests_PostgreSql(PostgresPortal app) : Context
         Assert.Equal([kept], found);
     }
 
+    /// <summary>
+    /// The portal's pool holds <see cref="PortalDatabase.DefaultMaxPoolSize"/> connections (<see cref="PortalDatabase.WithPortalDefaults"/>):
+    /// a unit of work beyond them waits for one to come back instead of opening another or failing.
+    /// </summary>
+    [Fact]
+    public async Task A_unit_of_work_beyond_the_pool_waits_for_a_connection_to_come_back()
+    {
+        var factory = App.Service<IDbContextFactory<PortalDbContext>>();
+        var held = new List<PortalDbContext>();
+        try
+        {
+            // Each lease in a flow of its own: one flow holding two would be refused (a unit of work holds one connection at a time).
+            Task<PortalDbContext> Lease()
+            {
+                using (ExecutionContext.SuppressFlow())
+                    return Task.Run(() => factory.CreateDbContextAsync());
+            }
+            held.AddRange(await Task.WhenAll(Enumerable.Range(0, PortalDatabase.DefaultMaxPoolSize).Select(_ => Lease())));
+            var waiting = Lease();
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.False(waiting.IsCompleted);
+            await held[0].DisposeAsync();
+            held[0] = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.True(await held[0].Teams.AnyAsync());
+        }
+        finally
+        {
+            foreach (var db in held)
+                await db.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData("Host=db", null)]
+    [InlineData("Host=db;Maximum Pool Size=50", "50")]
+    [InlineData("Host=db;MaxPoolSize=50", "50")]
+    public void A_connection_string_that_sizes_the_pool_itself_keeps_its_size(string connectionString, string? expected)
+    {
+        var pool = new Npgsql.NpgsqlConnectionStringBuilder(PortalDatabase.WithPortalDefaults(connectionString)).MaxPoolSize;
+
+        Assert.Equal(expected ?? PortalDatabase.DefaultMaxPoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            pool.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Theory]
     [InlineData("Host=db;Max Auto Prepare=0", "0")]
     [InlineData("Host=db;MaxAutoPrepare=10", "10")]
