@@ -14,7 +14,7 @@ public static class AuditChainNumbering
 {
     public static void Up(MigrationBuilder migration)
     {
-        if (migration.ActiveProvider != "Npgsql.EntityFrameworkCore.PostgreSQL")
+        if (!OnPostgreSql(migration))
             return;
         // Fails the migration, not every later save, where sha256 (PostgreSQL 11) is missing.
         migration.Sql("SELECT sha256(''::bytea);");
@@ -55,7 +55,7 @@ public static class AuditChainNumbering
     /// </summary>
     public static void PinSearchPath(MigrationBuilder migration)
     {
-        if (migration.ActiveProvider != "Npgsql.EntityFrameworkCore.PostgreSQL")
+        if (!OnPostgreSql(migration))
             return;
         migration.Sql("""
             DO $$ BEGIN
@@ -66,16 +66,18 @@ public static class AuditChainNumbering
 
     public static void UnpinSearchPath(MigrationBuilder migration)
     {
-        if (migration.ActiveProvider != "Npgsql.EntityFrameworkCore.PostgreSQL")
+        if (!OnPostgreSql(migration))
             return;
         migration.Sql("ALTER FUNCTION audit_chain_number() RESET search_path;");
     }
 
     public static void Down(MigrationBuilder migration)
     {
-        if (migration.ActiveProvider != "Npgsql.EntityFrameworkCore.PostgreSQL")
+        if (!OnPostgreSql(migration))
             return;
         migration.Sql("DROP TRIGGER IF EXISTS audit_events_number ON audit_events;");
         migration.Sql("DROP FUNCTION IF EXISTS audit_chain_number();");
     }
+
+    private static bool OnPostgreSql(MigrationBuilder migration) => migration.ActiveProvider == "Npgsql.EntityFrameworkCore.PostgreSQL";
 }

@@ -66,7 +66,7 @@ public static class PortalDatabase
     /// <item>At most <see cref="DefaultMaxPoolSize"/> connections: four per core of the portal's machine, at least eight, instead of
     /// Npgsql's 100. Requests beyond it wait for a connection in the pool, in order, and PostgreSQL serves a few transactions at a
     /// time instead of interleaving dozens on the same cores, each waking to find the rows it needs locked by one that is not
-    /// running. Measured on 2 cores with 32 clients at once (tests/Portal.Benchmarks/README.md, "the pool round"): registrations'
+    /// running. Measured on 2 cores with 32 clients at once (tests/Portal.Benchmarks/README.md, "the second pool round"): registrations'
     /// p95 and PostgreSQL's CPU per call fell, and the lifecycle's p95. A unit of work holds one connection at a time
     /// (<c>ContextFactoryTests.A_unit_of_work_that_leases_a_second_connection_while_holding_its_first_is_refused</c>), so a small
     /// pool cannot deadlock on itself.</item>
